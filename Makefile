@@ -1,0 +1,68 @@
+# Two commands do everything (see README.md):
+#   make book   set up .venv, execute every notebook, build the HTML book into _build/html
+#   make test   set up .venv, then run every test: bpkit unit tests, strict nbval on every
+#               notebook, the book build, checks of the built HTML and a headless-browser test
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+BUILD  := _build
+NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+XDIST  := -n 2 --dist loadscope
+
+.PHONY: help venv cache-guard book test unit nbval notebooks bench clean
+
+help:
+	@echo "make book       build the HTML book into $(BUILD)/html (creates $(VENV) if needed)"
+	@echo "make test       run every test (unit, nbval, build, built-HTML and browser checks)"
+	@echo "make notebooks  re-execute every notebook in place to refresh committed outputs"
+	@echo "make bench      run the benchmarks and rewrite benchmarks/results/"
+	@echo "make clean      remove $(BUILD)"
+
+$(STAMP): requirements.txt pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $@
+
+venv: $(STAMP)
+
+# jupyter-cache keys a notebook on its code cells only, so a change in bpkit/ would leave
+# stale outputs in the book. Clear the execution cache whenever bpkit's source changes.
+cache-guard: $(STAMP)
+	@mkdir -p $(BUILD)
+	@new=$$(find bpkit -type f \( -name '*.py' -o -name '*.gz' \) | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -c1-64); \
+	old=$$(cat $(BUILD)/.bpkit-hash 2>/dev/null || true); \
+	if [ "$$new" != "$$old" ]; then \
+	  echo "bpkit changed (or first build): clearing the notebook execution cache"; \
+	  rm -rf $(BUILD)/.jupyter_cache; echo "$$new" > $(BUILD)/.bpkit-hash; \
+	fi
+
+book: cache-guard
+	$(VENV)/bin/jupyter-book build . -W -n --keep-going
+	@echo; echo "Open the book: file://$(CURDIR)/$(BUILD)/html/index.html"
+
+unit: $(STAMP)
+	$(PY) -m pytest -q -m "not built_book and not browser" $(XDIST) tests
+
+nbval: $(STAMP)
+	$(PY) -m pytest -q $(NBVAL) $(XDIST) book
+
+test: $(STAMP)
+	$(PY) -m pytest -q -m "not built_book and not browser" $(XDIST) tests
+	$(PY) -m pytest -q $(NBVAL) $(XDIST) book
+	$(MAKE) --no-print-directory book
+	$(PY) -m pytest -q -m "built_book or browser" tests
+
+notebooks: $(STAMP)
+	$(PY) tools/execute_notebooks.py book
+
+bench: $(STAMP)
+	$(PY) benchmarks/run.py
+
+clean:
+	rm -rf $(BUILD)
