@@ -66,9 +66,9 @@ def test_config_is_offline_and_strict() -> None:
     assert cfg["only_build_toc_files"] is True
     assert cfg["execute"]["allow_errors"] is False
     assert cfg["execute"]["timeout"] == 120
-    assert "offline_mathjax" in cfg["sphinx"]["local_extensions"]
+    assert "book_site" in cfg["sphinx"]["local_extensions"]
     assert {"sphinx_exercise", "sphinx_proof"} <= set(cfg["sphinx"]["extra_extensions"])
-    assert (BOOK / "_ext" / "offline_mathjax.py").is_file()
+    assert (BOOK / "_ext" / "book_site.py").is_file()
 
 
 def test_readme_test_command_is_what_ci_runs() -> None:

@@ -1,4 +1,13 @@
-"""Serve MathJax 3 from the built book, so math renders with no network.
+"""Site fixes that make the built book work offline and load cleanly in a browser.
+
+1. MathJax 3 is served from the built book, so math renders with no network.
+2. sphinx-thebe's loader is dropped: this book does not run code in the browser (readers use
+   Colab, Binder or a local Jupyter), and the loader would fetch thebe from a CDN and, as
+   jupyter-book 1 registers it twice, raise a JavaScript error on every page.
+3. The theme gets an explicit default colour mode ("auto"); without it pydata-sphinx-theme logs
+   a console error on a reader's first visit.
+
+MathJax details:
 
 MathJax comes from the PyPI package ``django-static-mathjax`` (MathJax 3.2.2, no Django
 needed at run time). At ``config-inited`` we stage the few files a page needs into
@@ -29,12 +38,12 @@ def _mathjax_es5() -> Path:
     spec = importlib.util.find_spec("mathjax")
     if spec is None or not spec.submodule_search_locations:
         raise ExtensionError(
-            "offline_mathjax: the package 'django-static-mathjax' is not installed; "
+            "book_site: the package 'django-static-mathjax' is not installed; "
             "run `pip install -r requirements.txt`"
         )
     es5 = Path(list(spec.submodule_search_locations)[0]) / "static" / "mathjax" / "es5"
     if not (es5 / "tex-chtml.js").is_file():
-        raise ExtensionError(f"offline_mathjax: no tex-chtml.js under {es5}")
+        raise ExtensionError(f"book_site: no tex-chtml.js under {es5}")
     return es5
 
 
@@ -60,7 +69,29 @@ def _stage(app: Sphinx, config: Config) -> None:
     config.mathjax_path = "mathjax/tex-chtml.js"
 
 
+def _theme_defaults(app: Sphinx, config: Config) -> None:
+    """Give pydata-sphinx-theme the colour mode it expects on a first visit."""
+    context = dict(config.html_context or {})
+    context.setdefault("default_mode", "auto")  # pydata-sphinx-theme reads it from html_context
+    config.html_context = context
+
+
+def _is_thebe(script: object) -> bool:
+    """True for the scripts sphinx-thebe adds (its loader and its inline configuration)."""
+    name = getattr(script, "filename", None) or ""
+    body = (getattr(script, "attributes", None) or {}).get("body", "")
+    return "thebe" in str(name) or "THEBE_JS_URL" in str(body)
+
+
+def _drop_thebe(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: object) -> None:
+    """Remove sphinx-thebe's scripts from every page."""
+    if "script_files" in context:
+        context["script_files"] = [js for js in context["script_files"] if not _is_thebe(js)]
+
+
 def setup(app: Sphinx) -> dict[str, object]:
-    """Register the staging step; parallel-safe because it only runs at config time."""
+    """Register the steps; parallel-safe because they only touch config and page context."""
     app.connect("config-inited", _stage, priority=900)
+    app.connect("config-inited", _theme_defaults, priority=900)
+    app.connect("html-page-context", _drop_thebe)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
