@@ -1,0 +1,129 @@
+"""Plots for the book: learning curves, decision boundaries, gradient norms, optimizer paths.
+
+Every function draws on the Axes it is given (or on a new figure of a fixed size), returns the
+Axes, and never changes matplotlib's global rcParams.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.axes import Axes
+from numpy.typing import ArrayLike
+
+from bpkit.model import Sequential
+from bpkit.train import History
+
+
+def _axes(ax: Axes | None, figsize: tuple[float, float]) -> Axes:
+    """The given Axes, or the Axes of a new figure of the given size."""
+    if ax is not None:
+        return ax
+    _, new_ax = plt.subplots(figsize=figsize)
+    return new_ax
+
+
+def plot_history(history: History, ax: Axes | None = None, metric: str | None = None) -> Axes:
+    """Training (and validation) loss per epoch, or the named metric if `metric` is given."""
+    ax = _axes(ax, (6.0, 3.6))
+    if metric is None:
+        train, val, label = history.loss, history.val_loss, "loss"
+    else:
+        if metric not in history.metrics:
+            raise ValueError(f"history has no metric {metric!r}; it has {sorted(history.metrics)}")
+        train, val, label = history.metrics[metric], history.val_metrics.get(metric, []), metric
+    epochs = np.arange(1, len(train) + 1)
+    ax.plot(epochs, train, label=f"training {label}", color="tab:blue")
+    if val:
+        ax.plot(epochs, val, label=f"validation {label}", color="tab:orange")
+    if history.best_epoch is not None and val:
+        ax.axvline(history.best_epoch, color="gray", linestyle=":", label=f"best epoch ({history.best_epoch})")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(label)
+    ax.set_title(f"{label.capitalize()} per epoch")
+    ax.legend()
+    return ax
+
+
+def plot_decision_boundary(
+    model: Sequential, X: ArrayLike, y: ArrayLike, ax: Axes | None = None, resolution: int = 200
+) -> Axes:
+    """Filled contours of the model's predicted class over the plane, with the points on top (2-D inputs)."""
+    X = np.asarray(X, dtype=np.float64)
+    y = np.asarray(y).reshape(-1)
+    if X.ndim != 2 or X.shape[1] != 2:
+        raise ValueError(f"plot_decision_boundary needs 2-D inputs of shape (N, 2), got {X.shape}")
+    ax = _axes(ax, (5.0, 4.5))
+    pad = 0.5
+    xs = np.linspace(X[:, 0].min() - pad, X[:, 0].max() + pad, resolution)
+    ys = np.linspace(X[:, 1].min() - pad, X[:, 1].max() + pad, resolution)
+    gx, gy = np.meshgrid(xs, ys)
+    out = model.predict(np.column_stack([gx.ravel(), gy.ravel()]))
+    classes = out.argmax(axis=1) if out.shape[1] > 1 else (out[:, 0] > 0.5).astype(int)
+    n_classes = max(int(y.max()) + 1, int(classes.max()) + 1, 2)
+    cmap = plt.get_cmap("coolwarm" if n_classes == 2 else "viridis", n_classes)
+    ax.contourf(gx, gy, classes.reshape(gx.shape), levels=np.arange(n_classes + 1) - 0.5, cmap=cmap, alpha=0.3)
+    ax.scatter(X[:, 0], X[:, 1], c=y, cmap=cmap, vmin=-0.5, vmax=n_classes - 0.5, edgecolors="k", s=25)
+    ax.set_xlabel("$x_1$")
+    ax.set_ylabel("$x_2$")
+    ax.set_title("Decision regions")
+    return ax
+
+
+def plot_grad_norms(history: History, ax: Axes | None = None) -> Axes:
+    """Mean ||dJ/dW_l||_F per epoch for every layer l, on a log scale."""
+    if not history.grad_norms:
+        raise ValueError("history has no gradient norms: train with bpkit.train.fit first")
+    ax = _axes(ax, (6.0, 3.6))
+    keys = list(history.grad_norms[0])
+    epochs = np.arange(1, len(history.grad_norms) + 1)
+    colors = plt.get_cmap("viridis")(np.linspace(0, 0.9, len(keys)))
+    for key, color in zip(keys, colors):
+        ax.plot(epochs, [row[key] for row in history.grad_norms], label=key, color=color)
+    ax.set_yscale("log")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(r"mean $\|\partial J / \partial W_l\|_F$")
+    ax.set_title("Gradient norm per layer")
+    ax.legend(ncol=2 if len(keys) > 5 else 1, fontsize="small")
+    return ax
+
+
+def plot_optimizer_paths(
+    function: Any, paths: Mapping[str, ArrayLike], ax: Axes | None = None, resolution: int = 300
+) -> Axes:
+    """Contours of a 2-D test function (bpkit.functions) with each optimizer's iterates (T, 2) drawn on top."""
+    ax = _axes(ax, (6.0, 5.0))
+    (x0, x1), (y0, y1) = function.xlim, function.ylim
+    gx, gy = np.meshgrid(np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution))
+    values = function.value_grid(gx, gy)
+    levels = getattr(function, "levels", None)
+    ax.contour(gx, gy, values, levels=levels if levels is not None else 30, cmap="Greys", linewidths=0.6)
+    colors = plt.get_cmap("tab10")
+    for i, (name, path) in enumerate(paths.items()):
+        pts = np.asarray(path, dtype=np.float64)
+        if pts.ndim != 2 or pts.shape[1] != 2:
+            raise ValueError(f"path {name!r} must have shape (T, 2), got {pts.shape}")
+        ax.plot(pts[:, 0], pts[:, 1], "-", marker=".", markersize=3, lw=1.2, color=colors(i % 10), label=name)
+    start = getattr(function, "start", None)
+    if start is not None:
+        ax.plot(*start, "ko", label="start")
+    minimum = getattr(function, "minimum", None)
+    if minimum is not None:
+        ax.plot(*minimum, "r*", markersize=12, label="minimum")
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_xlabel("$x$")
+    ax.set_ylabel("$y$")
+    ax.set_title(f"Optimizer paths on {function.name}")
+    ax.legend(fontsize="small")
+    return ax
+
+
+def draw_graph(value: Any, ax: Axes | None = None, **kwargs: Any) -> Axes:
+    """Draw a bpkit.autodiff.Value graph with each node's data and grad (see bpkit.graph_plot)."""
+    from bpkit.graph_plot import draw_graph as _draw
+
+    return _draw(value, ax=ax, **kwargs)
