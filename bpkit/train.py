@@ -149,8 +149,9 @@ def fit(
         sums = {k: 0.0 for k in weight_keys}
         steps = 0
         for step, (Xb, yb) in enumerate(iterate_minibatches(X, y, batch_size, rng, shuffle), start=1):
-            y_hat = model.forward(Xb)
-            J = loss(y_hat, yb)
+            with np.errstate(over="ignore", invalid="ignore"):  # a blow-up is reported just below
+                y_hat = model.forward(Xb)
+                J = loss(y_hat, yb)
             if not math.isfinite(J):
                 raise DivergenceError(
                     f"the loss became {J} at epoch {epoch}, step {step} with learning rate "
@@ -167,11 +168,13 @@ def fit(
             steps += 1
         history.grad_norms.append({k: s / steps for k, s in sums.items()})
 
-        train_scores = evaluate(model, loss, X, y, metrics)
+        with np.errstate(over="ignore", invalid="ignore"):
+            train_scores = evaluate(model, loss, X, y, metrics)
         if not math.isfinite(train_scores["loss"]):
             raise DivergenceError(
-                f"the loss became {train_scores['loss']} after epoch {epoch} with learning rate "
-                f"{optimizer.current_lr:g}; try a smaller learning rate (or clip_norm)"
+                f"the loss became {train_scores['loss']} at epoch {epoch}, step {steps} with learning rate "
+                f"{optimizer.current_lr:g} (after the epoch's last update); try a smaller learning rate "
+                "(or clip_norm)"
             )
         history.loss.append(train_scores["loss"])
         for m in metrics:

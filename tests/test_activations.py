@@ -1,0 +1,101 @@
+"""Tests of bpkit.activations: values, derivatives against finite differences, stability, lookup."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+
+from bpkit.activations import (
+    Identity,
+    LeakyReLU,
+    ReLU,
+    Sigmoid,
+    Softmax,
+    Tanh,
+    get_activation,
+    log_softmax,
+    sigmoid,
+    softmax,
+)
+from bpkit.gradcheck import numerical_gradient, relative_error
+from strategies import matrices
+
+ALL = [Sigmoid(), Tanh(), ReLU(), LeakyReLU(0.1), Identity(), Softmax()]
+
+
+def _numeric_vjp(act, z: np.ndarray, g: np.ndarray) -> np.ndarray:
+    """d/dz of sum(g * f(z)) by central differences."""
+    z = z.copy()
+    return numerical_gradient(lambda: float(np.sum(g * act.forward(z))), z, order=4)
+
+
+@pytest.mark.parametrize("act", ALL, ids=lambda a: a.name)
+@given(z=matrices())
+@settings(max_examples=30, deadline=None)
+def test_backward_matches_finite_differences(act, z: np.ndarray) -> None:
+    if not act.smooth:  # keep away from the kink at 0, where the derivative does not exist
+        z = np.where(np.abs(z) < 1e-2, z + 0.05, z)
+    g = np.cos(np.arange(z.size)).reshape(z.shape) + 0.5
+    a = act.forward(z)
+    analytic = act.backward(z, a, g)
+    numeric = _numeric_vjp(act, z, g)
+    # entries that are exactly 0 are judged against an absolute floor of 1e-5 * 1e-7 = 1e-12
+    assert relative_error(analytic, numeric, tiny=1e-5).max() < 1e-7
+
+
+@pytest.mark.parametrize("act", [a for a in ALL if a.elementwise], ids=lambda a: a.name)
+def test_derivative_agrees_with_backward_of_ones(act) -> None:
+    z = np.linspace(-3, 3, 13).reshape(1, -1) + 0.01
+    a = act.forward(z)
+    assert np.allclose(act.derivative(z), act.backward(z, a, np.ones_like(z)))
+
+
+def test_known_values() -> None:
+    assert sigmoid(0.0) == 0.5
+    assert np.isclose(Tanh().derivative(np.array(0.0)), 1.0)
+    assert np.allclose(ReLU().forward(np.array([-2.0, 0.0, 3.0])), [0.0, 0.0, 3.0])
+    assert np.allclose(ReLU().derivative(np.array([-2.0, 0.0, 3.0])), [0.0, 0.0, 1.0])
+    assert np.allclose(LeakyReLU(0.1).forward(np.array([-2.0, 3.0])), [-0.2, 3.0])
+    # sigma'(z) = sigma(z)(1 - sigma(z)) peaks at 1/4 at z = 0
+    z = np.linspace(-10, 10, 2001)
+    assert np.isclose(Sigmoid().derivative(z).max(), 0.25)
+
+
+@pytest.mark.parametrize("act", ALL, ids=lambda a: a.name)
+def test_extreme_inputs_are_finite_without_warnings(act) -> None:
+    z = np.array([[-1000.0, -50.0, 0.0, 50.0, 1000.0]])
+    a = act.forward(z)
+    grad = act.backward(z, a, np.ones_like(z))
+    assert np.all(np.isfinite(a)) and np.all(np.isfinite(grad))
+
+
+def test_softmax_rows_sum_to_one_and_log_softmax_is_stable() -> None:
+    z = np.array([[1000.0, 0.0, -1000.0], [1.0, 2.0, 3.0]])
+    assert np.allclose(softmax(z).sum(axis=1), 1.0)
+    assert np.allclose(np.exp(log_softmax(z)), softmax(z))
+    assert np.isfinite(log_softmax(z)).all()
+    # invariant to adding a constant to a row
+    assert np.allclose(softmax(z[1:] + 100.0), softmax(z[1:]))
+
+
+def test_softmax_backward_is_the_jacobian_product() -> None:
+    z = np.array([[0.3, -1.2, 2.0]])
+    s = softmax(z)[0]
+    jac = np.diag(s) - np.outer(s, s)
+    g = np.array([[0.5, -1.0, 2.0]])
+    assert np.allclose(Softmax().backward(z, s[None], g)[0], jac.T @ g[0])
+    with pytest.raises(TypeError, match="not elementwise"):
+        Softmax().derivative(z)
+
+
+def test_lookup_by_name_and_errors() -> None:
+    assert isinstance(get_activation("ReLU"), ReLU)
+    assert isinstance(get_activation("linear"), Identity)
+    assert isinstance(get_activation(None), Identity)
+    inst = Tanh()
+    assert get_activation(inst) is inst
+    with pytest.raises(ValueError, match="known activations: .*relu.*sigmoid"):
+        get_activation("swish")
+    with pytest.raises(ValueError, match="negative_slope"):
+        LeakyReLU(-1.0)

@@ -1,0 +1,117 @@
+"""Tests of bpkit.losses: values by hand, gradients by finite differences, conventions, errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bpkit.activations import sigmoid
+from bpkit.gradcheck import numerical_gradient, relative_error
+from bpkit.losses import MSE, BinaryCrossEntropy, CrossEntropy, SquaredError, get_loss
+from strategies import matrices, seeds
+
+
+def _numeric(loss, y_hat: np.ndarray, y: np.ndarray) -> np.ndarray:
+    y_hat = y_hat.copy()
+    return numerical_gradient(lambda: loss(y_hat, y), y_hat, order=4)
+
+
+def _targets(kind: str, shape: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
+    if kind == "real":
+        return rng.normal(size=shape)
+    if kind == "binary":
+        return (rng.random(shape) > 0.5).astype(float)
+    return rng.integers(0, shape[1], size=shape[0])
+
+
+CASES = [
+    (MSE(), "real", lambda z: z),
+    (SquaredError(), "real", lambda z: z),
+    (BinaryCrossEntropy(), "binary", lambda z: sigmoid(np.clip(z, -2, 2))),
+    (BinaryCrossEntropy(from_logits=True), "binary", lambda z: z),
+    (CrossEntropy(), "labels", lambda z: z),
+]
+
+
+@pytest.mark.parametrize("loss,kind,pred", CASES, ids=lambda c: repr(c) if not callable(c) or hasattr(c, "grad") else "")
+@given(z=matrices(), seed=seeds())
+@settings(max_examples=30, deadline=None)
+def test_grad_matches_finite_differences(loss, kind, pred, z: np.ndarray, seed: int) -> None:
+    y_hat = pred(z)
+    y = _targets(kind, y_hat.shape, np.random.default_rng(seed))
+    analytic = loss.grad(y_hat, y)
+    assert analytic.shape == y_hat.shape
+    assert relative_error(analytic, _numeric(loss, y_hat, y), tiny=1e-5).max() < 1e-7
+
+
+def test_values_by_hand() -> None:
+    y_hat = np.array([[1.0, 2.0], [3.0, 5.0]])
+    y = np.array([[1.0, 0.0], [0.0, 1.0]])
+    # MSE: mean over all 4 elements of (0, 4, 9, 16)
+    assert MSE()(y_hat, y) == pytest.approx(29 / 4)
+    # SquaredError: (1/N) sum_n 1/2 ||.||^2 with N = 2 rows
+    assert SquaredError()(y_hat, y) == pytest.approx((0.5 * 4 + 0.5 * 25) / 2)
+    # one sample, one output: J = 1/2 (y_hat - y)^2 (the seeds' loss)
+    assert SquaredError()(np.array([[0.3]]), np.array([[1.0]])) == pytest.approx(0.5 * 0.7**2)
+    p = np.array([[0.8], [0.4]])
+    t = np.array([[1.0], [0.0]])
+    assert BinaryCrossEntropy()(p, t) == pytest.approx(-(np.log(0.8) + np.log(0.6)) / 2)
+    z = np.array([[2.0, 1.0, 0.1]])
+    expected = -np.log(np.exp(2.0) / np.exp(z).sum())
+    assert CrossEntropy()(z, np.array([0])) == pytest.approx(expected)
+    assert CrossEntropy()(z, np.array([[1.0, 0.0, 0.0]])) == pytest.approx(expected)
+
+
+def test_logits_and_probabilities_agree() -> None:
+    rng = np.random.default_rng(3)
+    z = rng.normal(size=(6, 2))
+    t = (rng.random((6, 2)) > 0.5).astype(float)
+    assert BinaryCrossEntropy(True)(z, t) == pytest.approx(BinaryCrossEntropy()(sigmoid(z), t))
+    # chain rule: dJ/dz = dJ/dp * p (1 - p)
+    p = sigmoid(z)
+    assert np.allclose(BinaryCrossEntropy(True).grad(z, t), BinaryCrossEntropy().grad(p, t) * p * (1 - p))
+
+
+def test_duplicating_the_batch_changes_nothing() -> None:
+    """The 1/N lives in the loss: a batch stacked twice gives the same loss and the same mean gradient."""
+    rng = np.random.default_rng(4)
+    z = rng.normal(size=(5, 3))
+    labels = rng.integers(0, 3, size=5)
+    for loss, y in [(CrossEntropy(), labels), (MSE(), rng.normal(size=(5, 3))), (SquaredError(), z * 0.5)]:
+        z2, y2 = np.concatenate([z, z]), np.concatenate([y, y])
+        assert loss(z2, y2) == pytest.approx(loss(z, y))
+        assert np.allclose(loss.grad(z2, y2)[:5] * 2, loss.grad(z, y))
+
+
+def test_extreme_values_are_finite() -> None:
+    z = np.array([[1000.0, -1000.0], [-1000.0, 1000.0]])
+    assert np.isfinite(CrossEntropy()(z, np.array([1, 0])))
+    assert np.isfinite(CrossEntropy().grad(z, np.array([1, 0]))).all()
+    t = np.array([[0.0, 1.0], [1.0, 0.0]])
+    assert np.isfinite(BinaryCrossEntropy(True)(z, t))
+    # probabilities of exactly 0 and 1: log clamped at -100 as in torch.nn.BCELoss
+    assert BinaryCrossEntropy()(np.array([[0.0]]), np.array([[1.0]])) == pytest.approx(100.0)
+
+
+def test_errors_are_clear() -> None:
+    with pytest.raises(ValueError, match=r"predictions have shape \(3, 1\) but targets have shape \(3,\)"):
+        MSE()(np.zeros((3, 1)), np.zeros(3))
+    with pytest.raises(ValueError, match=r"labels must lie in \[0, 2\] for 3 classes"):
+        CrossEntropy()(np.zeros((2, 3)), np.array([0, 3]))
+    with pytest.raises(ValueError, match="targets must lie in"):
+        BinaryCrossEntropy()(np.array([0.5]), np.array([2.0]))
+    with pytest.raises(ValueError, match="from_logits=True"):
+        BinaryCrossEntropy()(np.array([3.0]), np.array([1.0]))
+    with pytest.raises(ValueError, match="known losses"):
+        get_loss("hinge")
+    assert isinstance(get_loss("bce_logits"), BinaryCrossEntropy) and get_loss("bce_logits").from_logits
+
+
+@given(st.integers(1, 6), st.integers(2, 5), seeds())
+@settings(max_examples=20, deadline=None)
+def test_cross_entropy_gradient_rows_sum_to_zero(n: int, c: int, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    g = CrossEntropy().grad(rng.normal(size=(n, c)), rng.integers(0, c, size=n))
+    assert np.allclose(g.sum(axis=1), 0.0)

@@ -1,0 +1,93 @@
+"""Tests of bpkit.plot: each function draws what it claims on a given or new Axes, with no global changes."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from bpkit.losses import CrossEntropy  # noqa: E402
+from bpkit.model import MLP  # noqa: E402
+from bpkit.optim import Adam  # noqa: E402
+from bpkit.plot import plot_decision_boundary, plot_grad_norms, plot_history, plot_optimizer_paths  # noqa: E402
+from bpkit.train import History, fit  # noqa: E402
+
+
+@pytest.fixture
+def trained():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 2))
+    y = (X[:, 0] * X[:, 1] > 0).astype(int)
+    model = MLP([2, 8, 2], activation="tanh", seed=0)
+    h = fit(model, CrossEntropy(), Adam(0.05), X, y, epochs=8, batch_size=20, rng=rng, validation=(X[:20], y[:20]))
+    yield model, X, y, h
+    plt.close("all")
+
+
+def test_no_global_rcparams_change(trained) -> None:
+    model, X, y, h = trained
+    before = dict(matplotlib.rcParams)
+    plot_history(h)
+    plot_grad_norms(h)
+    plot_decision_boundary(model, X, y, resolution=30)
+    assert dict(matplotlib.rcParams) == before
+
+
+def test_plot_history_draws_both_curves_on_a_given_axes(trained) -> None:
+    _, _, _, h = trained
+    fig, ax = plt.subplots(figsize=(4, 3))
+    out = plot_history(h, ax=ax)
+    assert out is ax
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    assert np.allclose(lines["training loss"].get_ydata(), h.loss)
+    assert np.allclose(lines["validation loss"].get_ydata(), h.val_loss)
+    assert ax.get_xlabel() == "epoch"
+    acc_ax = plot_history(h, metric="accuracy")
+    assert acc_ax.figure.get_size_inches().tolist() == [6.0, 3.6]
+    with pytest.raises(ValueError, match="no metric"):
+        plot_history(h, metric="f1")
+
+
+def test_plot_grad_norms_is_per_layer_and_log_scaled(trained) -> None:
+    _, _, _, h = trained
+    ax = plot_grad_norms(h)
+    assert ax.get_yscale() == "log"
+    assert [line.get_label() for line in ax.get_lines()] == ["W1", "W2"]
+    with pytest.raises(ValueError, match="no gradient norms"):
+        plot_grad_norms(History())
+
+
+def test_plot_decision_boundary(trained) -> None:
+    model, X, y, _ = trained
+    ax = plot_decision_boundary(model, X, y, resolution=40)
+    assert len(ax.collections) >= 2  # filled regions and the scatter of points
+    with pytest.raises(ValueError, match=r"\(N, 2\)"):
+        plot_decision_boundary(model, np.zeros((3, 3)), y[:3])
+
+
+class _Bowl:
+    name = "a bowl"
+    xlim, ylim = (-2.0, 2.0), (-2.0, 2.0)
+    levels = None
+    start = np.array([1.5, 1.5])
+    minimum = np.array([0.0, 0.0])
+
+    @staticmethod
+    def value_grid(X, Y):
+        return X**2 + 3 * Y**2
+
+
+def test_plot_optimizer_paths() -> None:
+    path = np.array([[1.5, 1.5], [1.0, 0.5], [0.2, 0.1]])
+    ax = plot_optimizer_paths(_Bowl(), {"gd": path})
+    labels = [line.get_label() for line in ax.get_lines()]
+    assert labels == ["gd", "start", "minimum"]
+    assert np.allclose(ax.get_lines()[0].get_xydata(), path)
+    assert "a bowl" in ax.get_title()
+    with pytest.raises(ValueError, match=r"\(T, 2\)"):
+        plot_optimizer_paths(_Bowl(), {"bad": np.zeros(3)})
+    plt.close("all")

@@ -1,0 +1,132 @@
+"""Tests of bpkit.train: XOR, early stopping, divergence guard, metrics, and the digits benchmark."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+
+from bpkit.layers import Dense, Dropout
+from bpkit.losses import MSE, BinaryCrossEntropy, CrossEntropy
+from bpkit.model import MLP, Sequential
+from bpkit.optim import SGD, Adam
+from bpkit.train import DivergenceError, accuracy, evaluate, fit, iterate_minibatches
+
+X_XOR = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+Y_XOR = np.array([[0.0], [1.0], [1.0], [0.0]])
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_2_4_1_sigmoid_net_solves_xor(seed: int) -> None:
+    model = MLP([2, 4, 1], activation="sigmoid", output_activation="sigmoid", seed=seed)
+    history = fit(model, BinaryCrossEntropy(), SGD(0.5, momentum=0.9), X_XOR, Y_XOR, epochs=1500,
+                  batch_size=4, shuffle=False)
+    assert history.metrics["accuracy"][-1] == 1.0
+    assert history.loss[-1] < 0.01
+    assert np.all(np.abs(model.predict(X_XOR) - Y_XOR) < 0.1)
+
+
+def test_history_records_losses_metrics_and_grad_norms() -> None:
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(64, 3))
+    y = (X[:, 0] + X[:, 1] > 0).astype(int)
+    model = MLP([3, 8, 8, 2], activation="tanh", seed=0)
+    h = fit(model, CrossEntropy(), Adam(0.01), X, y, epochs=5, batch_size=16, rng=rng, validation=(X[:16], y[:16]))
+    assert h.epochs_run == 5 and len(h.val_loss) == 5 and len(h.metrics["accuracy"]) == 5
+    assert list(h.grad_norms[0]) == ["W1", "W2", "W3"]
+    assert all(v > 0 for row in h.grad_norms for v in row.values())
+    assert h.loss[-1] < h.loss[0]
+    assert h.loss[-1] == pytest.approx(evaluate(model, CrossEntropy(), X, y)["loss"])
+
+
+def test_same_seed_same_history() -> None:
+    rng_data = np.random.default_rng(1)
+    X, y = rng_data.normal(size=(40, 2)), rng_data.integers(0, 2, 40)
+    runs = []
+    for _ in range(2):
+        model = MLP([2, 6, 2], seed=3)
+        runs.append(fit(model, CrossEntropy(), SGD(0.1), X, y, epochs=3, batch_size=8, rng=np.random.default_rng(5)).loss)
+    assert runs[0] == runs[1]
+
+
+def test_early_stopping_restores_the_best_weights() -> None:
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(30, 5))
+    y = rng.normal(size=(30, 1))  # pure noise: validation loss soon rises
+    Xv, yv = rng.normal(size=(30, 5)), rng.normal(size=(30, 1))
+    model = MLP([5, 64, 64, 1], seed=0)
+    h = fit(model, MSE(), Adam(0.01), X, y, epochs=200, batch_size=10, rng=rng, validation=(Xv, yv), early_stopping=5)
+    assert h.stopped_epoch is not None and h.stopped_epoch < 200
+    assert h.stopped_epoch == h.best_epoch + 5
+    assert evaluate(model, MSE(), Xv, yv, metrics=())["loss"] == pytest.approx(min(h.val_loss))
+
+
+def test_divergence_raises_a_clear_error() -> None:
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(32, 4)) * 10
+    y = rng.normal(size=(32, 1)) * 10
+    model = MLP([4, 16, 1], seed=0)
+    with pytest.raises(DivergenceError, match=r"at epoch \d+, step \d+ with learning rate 10.*smaller learning rate"):
+        fit(model, MSE(), SGD(10.0), X, y, epochs=50, batch_size=8, rng=rng)
+
+
+def test_clip_norm_keeps_training_finite() -> None:
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(32, 4)) * 10
+    y = rng.normal(size=(32, 1)) * 10
+    model = MLP([4, 16, 1], seed=0)
+    h = fit(model, MSE(), SGD(0.05), X, y, epochs=20, batch_size=8, rng=rng, clip_norm=1.0, metrics=())
+    assert np.isfinite(h.loss).all()
+
+
+def test_dropout_model_trains_and_predicts_deterministically() -> None:
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(50, 4))
+    y = (X.sum(axis=1) > 0).astype(int)
+    model = Sequential([Dense(4, 16, "relu", init="he_normal", rng=rng), Dropout(0.3, rng), Dense(16, 2, rng=rng)])
+    fit(model, CrossEntropy(), Adam(0.01), X, y, epochs=20, batch_size=10, rng=rng)
+    assert np.array_equal(model.predict(X), model.predict(X))
+    assert evaluate(model, CrossEntropy(), X, y)["accuracy"] > 0.9
+
+
+def test_accuracy_and_minibatches() -> None:
+    assert accuracy(np.array([[0.1, 0.9], [0.8, 0.2]]), np.array([1, 1])) == 0.5
+    assert accuracy(np.array([[0.1, 0.9]]), np.array([[0.0, 1.0]])) == 1.0
+    assert accuracy(np.array([[0.7], [0.2]]), np.array([[1.0], [0.0]])) == 1.0
+    with pytest.raises(ValueError, match="3 predictions but 2 labels"):
+        accuracy(np.zeros((3, 2)), np.zeros(2))
+    X, y = np.arange(10.0).reshape(5, 2), np.arange(5)
+    batches = list(iterate_minibatches(X, y, 2, np.random.default_rng(0)))
+    assert [len(b[1]) for b in batches] == [2, 2, 1]
+    assert sorted(np.concatenate([b[1] for b in batches])) == list(range(5))
+
+
+def test_fit_input_errors() -> None:
+    model = MLP([2, 2], seed=0)
+    X, y = np.zeros((4, 2)), np.zeros((4, 2))
+    with pytest.raises(TypeError, match="rng"):
+        fit(model, MSE(), SGD(0.1), X, y, epochs=1)
+    with pytest.raises(ValueError, match="4 rows but y has 3"):
+        fit(model, MSE(), SGD(0.1), X, y[:3], epochs=1, shuffle=False)
+    with pytest.raises(ValueError, match="known metrics"):
+        fit(model, MSE(), SGD(0.1), X, y, epochs=1, shuffle=False, metrics=("f1",))
+    with pytest.raises(ValueError, match="epochs"):
+        fit(model, MSE(), SGD(0.1), X, y, epochs=0, shuffle=False)
+
+
+def test_digits_mlp_with_adam_reaches_97_percent_quickly() -> None:
+    from bpkit.data import load_digits, standardize, train_test_split
+
+    start = time.perf_counter()
+    X, y = load_digits()
+    rng = np.random.default_rng(0)
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.25, rng=rng, stratify=True)
+    X_train, mean, std = standardize(X_train)
+    X_test, _, _ = standardize(X_test, mean, std)
+    model = MLP([64, 128, 10], activation="relu", seed=0)
+    fit(model, CrossEntropy(), Adam(1e-3), X_train, y_train, epochs=40, batch_size=32, rng=rng)
+    test_acc = evaluate(model, CrossEntropy(), X_test, y_test)["accuracy"]
+    elapsed = time.perf_counter() - start
+    assert test_acc >= 0.97, f"test accuracy {test_acc:.4f}"
+    assert elapsed < 30.0, f"took {elapsed:.1f} s"
