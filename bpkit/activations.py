@@ -112,6 +112,10 @@ class ReLU(Activation):
         """relu'(z) = [z > 0]."""
         return (z > 0).astype(np.float64)
 
+    def backward(self, z: Array, a: Array, grad_a: Array) -> Array:
+        """dL/dz = dL/da * [z > 0] (the gradient passes where the unit is active)."""
+        return grad_a * (z > 0)
+
 
 class LeakyReLU(Activation):
     """f(z) = z if z > 0 else alpha z; f'(z) = 1 if z > 0 else alpha."""

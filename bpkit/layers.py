@@ -107,7 +107,7 @@ class Dense(Layer):
         X = _as_batch(self, X, self.n_in)
         z = X @ self.W.T
         if self.b is not None:
-            z = z + self.b
+            z += self.b
         self.x, self.z = X, z
         self.a = self.activation.forward(z)
         return self.a

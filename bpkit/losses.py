@@ -142,8 +142,8 @@ class CrossEntropy(Loss):
 
     name = "cross_entropy"
 
-    def _targets(self, logits: ArrayLike, y: ArrayLike) -> tuple[Array, Array]:
-        """Return logits (N, C) and target distributions (N, C)."""
+    def _targets(self, logits: ArrayLike, y: ArrayLike) -> tuple[Array, NDArray[np.int64] | Array]:
+        """Return logits (N, C) and either integer labels (N,) or target rows (N, C)."""
         z = np.asarray(logits, dtype=np.float64)
         if z.ndim != 2:
             raise ValueError(f"CrossEntropy: logits must have shape (N, C), got {z.shape}")
@@ -151,18 +151,15 @@ class CrossEntropy(Loss):
         t = np.asarray(y)
         if t.shape == (n,):
             if not np.issubdtype(t.dtype, np.integer):
-                if np.all(np.mod(t, 1) == 0):
-                    t = t.astype(np.int64)
-                else:
+                if not np.all(np.mod(t, 1) == 0):
                     raise ValueError("CrossEntropy: label vector must hold integers")
+                t = t.astype(np.int64)
             if t.size and (t.min() < 0 or t.max() >= c):
                 raise ValueError(
                     f"CrossEntropy: labels must lie in [0, {c - 1}] for {c} classes, "
                     f"got values in [{t.min()}, {t.max()}]"
                 )
-            onehot = np.zeros((n, c))
-            onehot[np.arange(n), t] = 1.0
-            return z, onehot
+            return z, t
         if t.shape == (n, c):
             return z, t.astype(np.float64)
         raise ValueError(
@@ -171,14 +168,25 @@ class CrossEntropy(Loss):
         )
 
     def __call__(self, y_hat: ArrayLike, y: ArrayLike) -> float:
-        """J = -(1/N) sum_n sum_c t_{nc} log softmax(z_n)_c."""
+        """J = -(1/N) sum_n sum_c t_{nc} log softmax(z_n)_c; with labels, -(1/N) sum_n log softmax(z_n)_{y_n}."""
         z, t = self._targets(y_hat, y)
-        return float(-np.sum(t * log_softmax(z)) / z.shape[0])
+        logp = log_softmax(z)
+        if t.ndim == 1:
+            return float(-logp[np.arange(z.shape[0]), t].sum() / z.shape[0])
+        return float(-np.sum(t * logp) / z.shape[0])
 
     def grad(self, y_hat: ArrayLike, y: ArrayLike) -> Array:
-        """dJ/dz = (softmax(z) - t) / N (for target rows that sum to 1)."""
+        """dJ/dz = (softmax(z) - onehot(y)) / N; for target rows t, (softmax(z) sum_c t_c - t) / N."""
         z, t = self._targets(y_hat, y)
-        return (softmax(z) * t.sum(axis=1, keepdims=True) - t) / z.shape[0]
+        n = z.shape[0]
+        s = softmax(z)
+        if t.ndim == 1:
+            s[np.arange(n), t] -= 1.0
+        else:
+            s *= t.sum(axis=1, keepdims=True)
+            s -= t
+        s /= n
+        return s
 
 
 _LOSSES = {

@@ -195,10 +195,14 @@ class Adam(Optimizer):
         m *= b1
         m += (1.0 - b1) * g
         v *= b2
-        v += (1.0 - b2) * g * g
-        m_hat = m / (1.0 - b1**self.t)
-        v_hat = v / (1.0 - b2**self.t)
-        p -= lr * m_hat / (np.sqrt(v_hat) + self.eps)
+        v += (1.0 - b2) * (g * g)
+        # m_hat = m / (1 - b1^t), v_hat = v / (1 - b2^t); the scalars are folded in to save passes
+        denom = np.sqrt(v)
+        denom *= 1.0 / math.sqrt(1.0 - b2**self.t)
+        denom += self.eps
+        np.divide(m, denom, out=denom)
+        denom *= lr / (1.0 - b1**self.t)
+        p -= denom
 
 
 class AdamW(Adam):
