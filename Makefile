@@ -20,7 +20,8 @@ help:
 	@echo "make book       build the HTML book into $(BUILD)/html (creates $(VENV) if needed)"
 	@echo "make test       run every test (unit, nbval, build, built-HTML and browser checks)"
 	@echo "make notebooks  re-execute every notebook in place to refresh committed outputs"
-	@echo "make bench      run the benchmarks and rewrite benchmarks/results/"
+	@echo "make bench      run the benchmarks and rewrite benchmarks/results/results.json"
+	@echo "                (BENCH_ARGS=--build-times also times make book and make test)"
 	@echo "make clean      remove $(BUILD)"
 
 $(STAMP): requirements.txt pyproject.toml
@@ -62,7 +63,7 @@ notebooks: $(STAMP)
 	$(PY) tools/execute_notebooks.py book
 
 bench: $(STAMP)
-	$(PY) benchmarks/run.py
+	$(PY) benchmarks/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(BUILD)

@@ -112,8 +112,12 @@ class Dense(Layer):
         self.a = self.activation.forward(z)
         return self.a
 
-    def backward(self, grad_out: Array) -> Array:
-        """dZ = J_f^T dA; dW = dZ^T X (n_out, n_in); db = sum_n dZ_n (n_out,); returns dZ W (N, n_in)."""
+    def backward(self, grad_out: Array, *, input_grad: bool = True) -> Array | None:
+        """dZ = J_f^T dA; dW = dZ^T X (n_out, n_in); db = sum_n dZ_n (n_out,); returns dZ W (N, n_in).
+
+        With input_grad=False the product dZ W is skipped and None is returned: a training loop
+        never needs dLoss/dX for the data itself (PyTorch skips it the same way).
+        """
         if self.x is None or self.z is None or self.a is None:
             raise RuntimeError(f"{self.name}: call forward() before backward()")
         grad_out = np.asarray(grad_out, dtype=np.float64)
@@ -125,7 +129,7 @@ class Dense(Layer):
         self.dW[...] = dZ.T @ self.x
         if self.db is not None:
             self.db[...] = dZ.sum(axis=0)
-        return dZ @ self.W
+        return dZ @ self.W if input_grad else None
 
     def params(self) -> dict[str, Array]:
         """{'W': W} plus {'b': b} when the layer has a bias."""

@@ -50,12 +50,19 @@ class Sequential:
 
     __call__ = forward
 
-    def backward(self, dY: ArrayLike) -> Array:
-        """From dLoss/dY, fill every layer's gradients (last layer first); returns dLoss/dX."""
+    def backward(self, dY: ArrayLike, *, input_grad: bool = True) -> Array | None:
+        """From dLoss/dY, fill every layer's gradients (last layer first); returns dLoss/dX.
+
+        input_grad=False skips dLoss/dX of the first layer when it is Dense and returns None;
+        fit() uses it, since the gradient with respect to the data is never needed for training.
+        """
         grad = np.asarray(dY, dtype=np.float64)
-        for layer in reversed(self.layers):
+        first = self.layers[0]
+        for layer in reversed(self.layers[1:]):
             grad = layer.backward(grad)
-        return grad
+        if not input_grad and isinstance(first, Dense):
+            return first.backward(grad, input_grad=False)
+        return first.backward(grad)
 
     def train(self) -> Sequential:
         """Put every layer in training mode (dropout active)."""

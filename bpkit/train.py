@@ -158,7 +158,7 @@ def fit(
                     f"{optimizer.current_lr:g}; try a smaller learning rate (or clip_norm)"
                 )
             model.zero_grad()
-            model.backward(loss.grad(y_hat, yb))
+            model.backward(loss.grad(y_hat, yb), input_grad=False)
             grads = model.gradients()
             for k in weight_keys:
                 sums[k] += float(np.linalg.norm(grads[k]))
