@@ -1,0 +1,279 @@
+"""Benchmarks for bpkit. Run with `make bench` (or `python benchmarks/run.py`).
+
+Writes benchmarks/results/results.json, which the book's Performance appendix reads. Parts:
+  a) one training step (forward, loss, backward, Adam) of bpkit MLPs against the hand-fused NumPy
+     floor and against PyTorch CPU eager mode (skipped when torch is not installed);
+  b) Value.backward throughput, bpkit against a micrograd-style recursive implementation;
+  c) SymPy derivation time against network size (benchmarks/bench_symbolic.py);
+  d) gradient-check cost against the number of parameters;
+  e) `make book` (cold and warm) and `make test` wall times, with --build-times.
+Use --quick for a fast smoke run (fewer repeats, smaller graphs; results not written).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))  # the benchmark's own helper modules, not bpkit
+
+from fused_numpy import FusedMLP  # noqa: E402
+from recursive_value import RecursiveValue  # noqa: E402
+
+from bpkit.autodiff import Value  # noqa: E402
+from bpkit.gradcheck import check_model  # noqa: E402
+from bpkit.losses import CrossEntropy  # noqa: E402
+from bpkit.model import MLP  # noqa: E402
+from bpkit.optim import Adam  # noqa: E402
+
+RESULTS = HERE / "results" / "results.json"
+
+
+def machine() -> dict[str, object]:
+    """What the numbers were measured on."""
+    info: dict[str, object] = {
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "platform": platform.platform(),
+        "processor": platform.processor() or platform.machine(),
+        "cpu_count": os.cpu_count(),
+    }
+    try:
+        cpu = Path("/proc/cpuinfo").read_text()
+        info["cpu_model"] = next(l.split(":", 1)[1].strip() for l in cpu.splitlines()
+                                 if l.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    try:
+        import torch
+        info["torch"] = torch.__version__
+        info["torch_threads"] = torch.get_num_threads()
+    except ImportError:
+        info["torch"] = None
+    return info
+
+
+def median_times(fns: dict[str, Callable[[], object]], min_repeats: int, budget_s: float,
+                 rounds: int = 5) -> dict[str, float]:
+    """Median wall time in seconds of each fn, measured in alternating blocks.
+
+    Each of `rounds` rounds runs every fn in its own block of calls (a a a ... b b b ... c c c ...),
+    so all implementations see the same drift in machine load. The first calls of each block are
+    dropped: thread pools of one library (OpenMP, OpenBLAS) may still be spinning from the block
+    before, which would otherwise be charged to the next library.
+    """
+    times: dict[str, list[float]] = {name: [] for name in fns}
+    per_block = max(1, min_repeats // rounds)
+    block_budget = budget_s / (rounds * len(fns))
+    for _ in range(rounds):
+        for name, fn in fns.items():
+            for _ in range(3):
+                fn()
+            start = time.perf_counter()
+            calls = 0
+            while calls < per_block or time.perf_counter() - start < block_budget:
+                t0 = time.perf_counter()
+                fn()
+                times[name].append(time.perf_counter() - t0)
+                calls += 1
+                if calls >= 20 * per_block:
+                    break
+    return {name: statistics.median(ts) for name, ts in times.items()}
+
+
+def train_step_bench(quick: bool) -> list[dict[str, object]]:
+    """a) bpkit vs the NumPy floor vs torch, per architecture and batch size."""
+    try:
+        import torch
+    except ImportError:
+        torch = None
+    rows = []
+    for sizes in ([64, 128, 128, 10], [784, 256, 10]):
+        for batch in (1, 32, 256):
+            rng = np.random.default_rng(0)
+            X = rng.normal(size=(batch, sizes[0]))
+            y = rng.integers(0, sizes[-1], size=batch)
+            model = MLP(sizes, activation="relu", output_activation="identity", seed=0)
+            start = [a.copy() for a in model.parameters().values()]
+            loss, opt = CrossEntropy(), Adam(lr=1e-3)
+
+            def bpkit_step() -> float:
+                logits = model.forward(X)
+                value = loss(logits, y)
+                model.backward(loss.grad(logits, y), input_grad=False)  # as fit() does
+                opt.step(model)
+                return value
+
+            fused = FusedMLP(start)
+            losses = {"bpkit": bpkit_step(), "floor": fused.step(X, y)}
+            row: dict[str, object] = {"sizes": "-".join(map(str, sizes)), "batch": batch}
+            if torch is not None:
+                torch_step, losses["torch"] = _torch_step(torch, sizes, start, X, y)
+            # Same weights, same data: the three first-step losses must agree.
+            spread = max(losses.values()) - min(losses.values())
+            if spread > 1e-9:
+                raise RuntimeError(f"implementations disagree on the first loss: {losses}")
+            reps, budget = (20, 0.1) if quick else (300, 3.0)
+            fns: dict[str, Callable[[], object]] = {"bpkit": bpkit_step, "floor": lambda: fused.step(X, y)}
+            if torch is not None:
+                fns["torch"] = torch_step
+            med = median_times(fns, reps, budget)
+            row["bpkit_us"], row["floor_us"] = 1e6 * med["bpkit"], 1e6 * med["floor"]
+            row["ratio_floor"] = row["bpkit_us"] / row["floor_us"]
+            if torch is not None:
+                row["torch_us"] = 1e6 * med["torch"]
+                row["ratio_torch"] = row["bpkit_us"] / row["torch_us"]
+            rows.append(row)
+            print(_fmt(row))
+    return rows
+
+
+def _torch_step(torch: object, sizes: list[int], start: list[np.ndarray], X: np.ndarray,
+                y: np.ndarray) -> tuple[Callable[[], float], float]:
+    """The same model, loss and optimizer in PyTorch (float64, CPU, eager)."""
+    nn = torch.nn
+    layers: list[object] = []
+    for k in range(len(sizes) - 1):
+        lin = nn.Linear(sizes[k], sizes[k + 1], dtype=torch.float64)
+        with torch.no_grad():
+            lin.weight.copy_(torch.from_numpy(start[2 * k]))
+            lin.bias.copy_(torch.from_numpy(start[2 * k + 1]))
+        layers.append(lin)
+        if k < len(sizes) - 2:
+            layers.append(nn.ReLU())
+    net = nn.Sequential(*layers)
+    crit = nn.CrossEntropyLoss()
+    opt = torch.optim.Adam(net.parameters(), lr=1e-3)
+    Xt, yt = torch.from_numpy(X), torch.from_numpy(y)
+
+    def step() -> float:
+        opt.zero_grad(set_to_none=True)
+        out = crit(net(Xt), yt)
+        out.backward()
+        opt.step()
+        return out.item()
+
+    return step, step()
+
+
+def _fmt(row: dict[str, object]) -> str:
+    return "  ".join(f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}" for k, v in row.items())
+
+
+def tree_graph(cls: type, n_terms: int, rng: np.random.Generator) -> tuple[object, int]:
+    """sum_i tanh(x_i * w_i), summed pairwise (depth ~ log n); returns (root, node count)."""
+    xs = rng.normal(size=n_terms)
+    ws = rng.normal(size=n_terms)
+    level = [(cls(float(a)) * cls(float(b))).tanh() for a, b in zip(xs, ws)]
+    nodes = 4 * n_terms
+    while len(level) > 1:
+        nxt = [level[i] + level[i + 1] for i in range(0, len(level) - 1, 2)]
+        nodes += len(nxt)
+        if len(level) % 2:
+            nxt.append(level[-1])
+        level = nxt
+    return level[0], nodes
+
+
+def value_bench(quick: bool) -> list[dict[str, object]]:
+    """b) backward() time and nodes/s for graphs of 10^3..10^6 nodes, bpkit vs recursive."""
+    rows = []
+    for target in ([10**3, 10**4] if quick else [10**3, 10**4, 10**5, 10**6]):
+        n_terms = max(1, target // 5)
+        row: dict[str, object] = {}
+        for name, cls in (("bpkit", Value), ("recursive", RecursiveValue)):
+            root, nodes = tree_graph(cls, n_terms, np.random.default_rng(0))
+            t0 = time.perf_counter()
+            root.backward()
+            seconds = time.perf_counter() - t0
+            row.update({"nodes": nodes, f"{name}_s": seconds, f"{name}_nodes_per_s": nodes / seconds})
+            del root
+        # a deep chain only bpkit can do (the recursive sort would exceed Python's stack)
+        depth = min(target, 10**6)
+        x = Value(0.5)
+        v = x
+        for _ in range(depth - 1):
+            v = v * 0.999999 + 0.0
+        t0 = time.perf_counter()
+        v.backward()
+        row["chain_nodes"], row["chain_s"] = 2 * depth - 1, time.perf_counter() - t0
+        row["speedup"] = row["recursive_s"] / row["bpkit_s"]
+        rows.append(row)
+        print(_fmt(row))
+    return rows
+
+
+def gradcheck_bench(quick: bool) -> list[dict[str, object]]:
+    """d) check_model wall time against the number of parameters (2 passes per entry)."""
+    rows = []
+    rng = np.random.default_rng(0)
+    widths = [2, 4, 8] if quick else [2, 4, 8, 16, 32, 64]
+    for h in widths:
+        model = MLP([8, h, h, 3], activation="tanh", output_activation="identity", seed=0)
+        X, y = rng.normal(size=(16, 8)), rng.integers(0, 3, size=16)
+        t0 = time.perf_counter()
+        report = check_model(model, CrossEntropy(), X, y)
+        seconds = time.perf_counter() - t0
+        row = {"params": int(model.num_parameters), "seconds": seconds,
+               "max_rel_error": float(report.max_error)}
+        rows.append(row)
+        print(_fmt(row))
+    return rows
+
+
+def symbolic_bench() -> list[dict[str, object]]:
+    """c) run benchmarks/bench_symbolic.py and read what it wrote."""
+    subprocess.run([sys.executable, str(HERE / "bench_symbolic.py")], check=True)
+    return json.loads((HERE / "results" / "symbolic.json").read_text())
+
+
+def build_bench() -> dict[str, float]:
+    """e) wall times of `make book` cold (no _build) and warm, and of `make test`."""
+    root = HERE.parent
+    out: dict[str, float] = {}
+    for name, cmd in (("book_cold_s", "rm -rf _build && make book"), ("book_warm_s", "make book"),
+                      ("test_s", "make test")):
+        t0 = time.perf_counter()
+        subprocess.run(cmd, shell=True, cwd=root, check=True, stdout=subprocess.DEVNULL)
+        out[name] = time.perf_counter() - t0
+        print(f"{name}={out[name]:.1f}")
+    html = root / "_build" / "html"
+    out["html_mb"] = sum(f.stat().st_size for f in html.rglob("*") if f.is_file()) / 1e6
+    print(f"html_mb={out['html_mb']:.1f}")
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="smoke run; writes nothing")
+    parser.add_argument("--build-times", action="store_true", help="also time make book/test")
+    args = parser.parse_args()
+    old = json.loads(RESULTS.read_text()) if RESULTS.is_file() else {}
+    results = {
+        "machine": machine(),
+        "train_step": train_step_bench(args.quick),
+        "value_backward": value_bench(args.quick),
+        "gradcheck": gradcheck_bench(args.quick),
+        "symbolic": [] if args.quick else symbolic_bench(),
+        "build": build_bench() if args.build_times else old.get("build", {}),
+    }
+    if not args.quick:
+        RESULTS.parent.mkdir(parents=True, exist_ok=True)
+        RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+        print(f"wrote {RESULTS}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
