@@ -6,6 +6,12 @@ SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
 
+# One BLAS thread per process: the tests run two processes on two cores, and BLAS thread pools
+# that outnumber the cores slow small matrix products down by an order of magnitude or more.
+export OPENBLAS_NUM_THREADS := 1
+export OMP_NUM_THREADS := 1
+export MKL_NUM_THREADS := 1
+
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python

@@ -23,7 +23,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
+# Single-threaded BLAS and PyTorch: the step sizes here are small, and thread pools competing for
+# two cores make timings depend on scheduling more than on the code (set before NumPy loads).
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import numpy as np  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))  # the benchmark's own helper modules, not bpkit
@@ -48,6 +53,7 @@ def machine() -> dict[str, object]:
         "platform": platform.platform(),
         "processor": platform.processor() or platform.machine(),
         "cpu_count": os.cpu_count(),
+        "blas_threads": os.environ["OPENBLAS_NUM_THREADS"],
     }
     try:
         cpu = Path("/proc/cpuinfo").read_text()
@@ -57,6 +63,7 @@ def machine() -> dict[str, object]:
         pass
     try:
         import torch
+        torch.set_num_threads(1)
         info["torch"] = torch.__version__
         info["torch_threads"] = torch.get_num_threads()
     except ImportError:
@@ -143,6 +150,7 @@ def _torch_step(torch: object, sizes: list[int], start: list[np.ndarray], X: np.
                 y: np.ndarray) -> tuple[Callable[[], float], float]:
     """The same model, loss and optimizer in PyTorch (float64, CPU, eager)."""
     nn = torch.nn
+    torch.set_num_threads(1)
     layers: list[object] = []
     for k in range(len(sizes) - 1):
         lin = nn.Linear(sizes[k], sizes[k + 1], dtype=torch.float64)
