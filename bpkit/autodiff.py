@@ -12,19 +12,25 @@ limit) and deterministic (it follows the order in which parents were given).
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterable, Mapping
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
 
 Number = int | float
 
+#: Creation stamps. A node is always created after its parents, so sorting by stamp is a
+#: topological order, and a deterministic one.
+_stamps = itertools.count()
+
 
 class Value:
     """A scalar node of a computational graph: data, grad, parents, and the local derivatives."""
 
-    __slots__ = ("data", "grad", "label", "op", "parents", "local_grads")
+    __slots__ = ("data", "grad", "label", "op", "parents", "local_grads", "stamp")
 
     def __init__(
         self,
@@ -43,6 +49,7 @@ class Value:
         self.op = op
         self.parents = parents
         self.local_grads = local_grads
+        self.stamp = next(_stamps)
 
     # --- building the graph: each operator states its local derivatives -----------------------
 
@@ -131,15 +138,15 @@ class Value:
         Leaves keep what earlier backward() calls accumulated (as PyTorch's leaf .grad does);
         inner nodes are reset first, so their grad is the gradient of this call alone.
         """
-        order = topological_order(self)
-        for node in order:
-            if node.parents:
-                node.grad = 0.0
-        self.grad += 1.0
-        for node in reversed(order):
+        inner = [node for node in topological_order(self) if node.parents]
+        for node in inner:
+            node.grad = 0.0
+        self.grad += 1.0  # the seed: d(self)/d(self) = 1
+        for node in reversed(inner):  # children before parents: each grad is complete when used
             g = node.grad
-            for parent, local in zip(node.parents, node.local_grads):
-                parent.grad += g * local
+            if g:  # a zero gradient adds nothing to the parents
+                for parent, local in zip(node.parents, node.local_grads):
+                    parent.grad += g * local
 
     def zero_grad(self) -> None:
         """Set grad = 0 for this node and everything it depends on."""
@@ -161,21 +168,24 @@ def _lift(x: Value | Number) -> Value:
 
 
 def topological_order(root: Value) -> list[Value]:
-    """Every node root depends on, each after all of its parents (iterative depth-first search)."""
-    order: list[Value] = []
-    seen = {root}  # membership only (by identity): the order comes from the parents tuples
-    stack = [(root, iter(root.parents))]
+    """Every node root depends on, each after all of its parents.
+
+    An iterative search collects the nodes root depends on; sorting them by creation stamp then
+    puts every node after its parents, because an operation creates its result after its inputs.
+    The set only answers "seen before?"; the order comes from the stamps, so it is deterministic.
+    """
+    seen = {root}
+    stack = [root]
     while stack:
-        node, parents = stack[-1]
-        for parent in parents:
+        node = stack.pop()
+        for parent in node.parents:
             if parent not in seen:
                 seen.add(parent)
-                stack.append((parent, iter(parent.parents)))
-                break
-        else:  # every parent is placed: the node can follow them
-            stack.pop()
-            order.append(node)
-    return order
+                stack.append(parent)
+    return sorted(seen, key=_by_stamp)
+
+
+_by_stamp = attrgetter("stamp")
 
 
 def zero_grad(values: Iterable[Value]) -> None:
