@@ -15,6 +15,8 @@ import sympy as sp
 
 from bpkit.symbolic import ELEMENTWISE, symbol_matrix, activation_derivative, activation_expr, softmax_expr
 
+__all__ = ["SIMPLIFY_MAX_OPS", "ProvedIdentity", "check_identity", "prove_identities", "verify_backprop_equations"]
+
 SIMPLIFY_MAX_OPS = 300  # larger differences that expand cannot cancel count as not proved
 
 

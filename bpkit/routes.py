@@ -20,6 +20,8 @@ from bpkit.losses import Loss
 from bpkit.model import Sequential
 
 Array = NDArray[np.float64]
+__all__ = ["ROUTES", "RouteComparison", "RouteRow", "compare_routes", "manual_gradients", "numeric_gradients"]
+
 ROUTES = ("symbolic", "autodiff", "numeric")
 
 

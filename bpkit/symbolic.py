@@ -20,12 +20,18 @@ from bpkit.layers import ActivationLayer, Dense
 from bpkit.losses import MSE, BinaryCrossEntropy, CrossEntropy, Loss, SquaredError
 from bpkit.model import Sequential
 
+__all__ = [
+    "ELEMENTWISE", "LOSS_KINDS", "ProvedIdentity", "SymbolicNetwork", "activation_derivative", "activation_expr",
+    "architecture", "check_identity", "loss_expr", "loss_kind", "prove_identities", "softmax_expr",
+    "symbol_matrix", "symbolic_gradients", "symbolic_loss", "verify_backprop_equations",
+]
+
 ELEMENTWISE = ("sigmoid", "tanh", "relu", "leaky_relu", "identity")
 LOSS_KINDS = ("squared_error", "mse", "bce", "bce_logits", "cross_entropy")
 
 
 def activation_expr(name: str, z: sp.Expr, negative_slope: float = 0.01) -> sp.Expr:
-    """Elementwise activation f(z) as SymPy: sigma = 1/(1+e^{-z}), tanh z, max(z,0), max(z, s z), z."""
+    """f(z) in SymPy: 1/(1+e^{-z}), tanh z, z if z > 0 else 0, z if z > 0 else s z (leaky), or z."""
     if name == "sigmoid":
         return 1 / (1 + sp.exp(-z))
     if name == "tanh":
@@ -53,7 +59,7 @@ def softmax_expr(z: sp.Matrix) -> sp.Matrix:
 
 
 def symbol_matrix(py: str, tex: str, rows: int, cols: int, names: dict[sp.Symbol, str],
-             index_rows: bool = True, index_cols: bool = True) -> sp.Matrix:
+                  index_rows: bool = True, index_cols: bool = True) -> sp.Matrix:
     """rows x cols Matrix of real Symbols py_r_c, LaTeX tex_{rc} (1-based; unindexed dims left out)."""
     def make(r: int, c: int) -> sp.Symbol:
         idx = [i + 1 for i, keep in ((r, index_rows), (c, index_cols)) if keep]
@@ -62,6 +68,19 @@ def symbol_matrix(py: str, tex: str, rows: int, cols: int, names: dict[sp.Symbol
         names[sym] = f"{tex}_{{{sep.join(map(str, idx))}}}"
         return sym
     return sp.Matrix(rows, cols, make)
+
+
+def _sigma_form(expr: sp.Basic) -> sp.Basic:
+    """For display only: every 1 / (1 + e^{-u}) becomes sigma(u)."""
+    def is_sigmoid(e: sp.Basic) -> bool:
+        return (isinstance(e, sp.Pow) and e.exp == -1 and isinstance(e.base, sp.Add) and len(e.base.args) == 2
+                and sp.S.One in e.base.args and any(isinstance(t, sp.exp) for t in e.base.args))
+
+    def to_sigma(e: sp.Pow) -> sp.Basic:
+        (u,) = next(t for t in e.base.args if isinstance(t, sp.exp)).args
+        return sp.Function(r"\sigma")(-u)
+
+    return expr.replace(is_sigmoid, to_sigma)
 
 
 @dataclass(eq=False)
@@ -91,9 +110,16 @@ class SymbolicNetwork:
             self._grads = {k: M.applyfunc(lambda w: sp.diff(self.J, w)) for k, M in self.params.items()}
         return self._grads
 
-    def latex(self, expr: sp.Basic) -> str:
-        """LaTeX of expr with the book's names (W^{(1)}_{12}, b^{(2)}_{1}, x_{1}, ...)."""
-        return sp.latex(expr, symbol_names=self.symbol_names)
+    def latex(self, expr: sp.Basic, sigma: bool = True) -> str:
+        """LaTeX of expr with the book's names (W^{(1)}_{12}, x_{1}, ...); sigma: show 1/(1+e^{-u}) as sigma(u)."""
+        return sp.latex(_sigma_form(expr) if sigma else expr, symbol_names=self.symbol_names)
+
+    def gradient_latex(self, name: str, row: int, col: int = 0) -> str:
+        """LaTeX equation dJ/dtheta_{row,col} = <derived expression> for parameter name (0-based entry)."""
+        if name not in self.params:
+            raise ValueError(f"unknown parameter {name!r}; expected one of {list(self.params)}")
+        lhs = rf"\frac{{\partial J}}{{\partial {self.symbol_names[self.params[name][row, col]]}}}"
+        return f"{lhs} = {self.latex(self.gradients()[name][row, col])}"
 
     def function(self) -> Callable[..., list]:
         """lambdify(args, [J, *all gradient entries], modules='numpy', cse=True), built once."""

@@ -67,6 +67,12 @@ def test_explicit_argument_order_and_latex_names() -> None:
     assert {k: M.shape for k, M in net.gradients().items()} == {"W1": (2, 2), "W2": (1, 2)}
     tex = net.latex(net.J)
     assert "W^{(2)}_{11}" in tex and "x_{2}" in tex and "y_{1}" in tex and "W1_1_1" not in tex
+    assert r"\sigma{\left(W^{(1)}_{11} x_{1} + W^{(1)}_{12} x_{2} \right)}" in tex  # display form of 1/(1+e^{-u})
+    assert r"\sigma" not in net.latex(net.J, sigma=False) and "e^{- W^{(1)}_{11} x_{1}" in net.latex(net.J, sigma=False)
+    eq = net.gradient_latex("W2", 0, 1)
+    assert eq.startswith(r"\frac{\partial J}{\partial W^{(2)}_{12}} = ")
+    with pytest.raises(ValueError, match="unknown parameter 'b1'"):
+        net.gradient_latex("b1", 0)
     batch = symbolic_loss(MLP([2, 3, 1], activation="tanh", seed=0), MSE(), n_samples=2)
     assert batch.latex(batch.X[1, 0]) == "x_{2,1}" and batch.latex(batch.params["b1"][2]) == "b^{(1)}_{3}"
     assert [str(s) for s in batch.args[:4]] == ["x_1_1", "x_1_2", "x_2_1", "x_2_2"]
