@@ -15,6 +15,7 @@ class FusedMLP:
     def __init__(self, params: list[np.ndarray], lr: float = 1e-3,
                  betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8) -> None:
         self.p = [q.copy() for q in params]          # W1, b1, W2, b2, ...
+        self.g = [np.zeros_like(q) for q in self.p]   # gradient buffers, reused every step
         self.m = [np.zeros_like(q) for q in self.p]
         self.v = [np.zeros_like(q) for q in self.p]
         self.lr, (self.b1, self.b2), self.eps, self.t = lr, betas, eps, 0
@@ -36,10 +37,10 @@ class FusedMLP:
         dz = expz / sums
         dz[rows, y] -= 1.0
         dz /= n
-        grads: list[np.ndarray] = [None] * len(p)  # type: ignore[list-item]
+        grads = self.g
         for k in range(n_layers - 1, -1, -1):
-            grads[2 * k] = dz.T @ acts[k]
-            grads[2 * k + 1] = dz.sum(axis=0)
+            np.matmul(dz.T, acts[k], out=grads[2 * k])
+            np.sum(dz, axis=0, out=grads[2 * k + 1])
             if k:
                 dz = (dz @ p[2 * k]) * (acts[k] > 0)
         self.t += 1
