@@ -72,6 +72,7 @@ class RouteComparison:
         return "\n".join(lines)
 
     def __str__(self) -> str:
+        """The same table as plain aligned text."""
         header, cells = self._table()
         widths = [max(len(row[i]) for row in [header, *cells]) for i in range(len(header))]
         return "\n".join("  ".join(c.rjust(w) for c, w in zip(row, widths)) for row in [header, *cells])
