@@ -27,7 +27,9 @@ from bpkit.activations import (
     sigmoid,
     softmax,
 )
-from bpkit.gradcheck import check_model, numerical_gradient, relative_error
+from bpkit.autodiff import Value
+from bpkit.data import load_digits
+from bpkit.gradcheck import check_model, compare_routes, numerical_gradient, relative_error
 from bpkit.layers import ActivationLayer, Dense, Dropout, Layer
 from bpkit.losses import MSE, BinaryCrossEntropy, CrossEntropy, Loss, SquaredError, get_loss
 from bpkit.model import MLP, Sequential
@@ -62,13 +64,16 @@ __all__ = [
     "Softmax",
     "SquaredError",
     "Tanh",
+    "Value",
     "accuracy",
     "check_model",
     "clip_grad_norm",
+    "compare_routes",
     "evaluate",
     "fit",
     "get_activation",
     "get_loss",
+    "load_digits",
     "log_softmax",
     "numerical_gradient",
     "relative_error",
