@@ -240,10 +240,31 @@ def gradcheck_bench(quick: bool) -> list[dict[str, object]]:
     return rows
 
 
-def symbolic_bench() -> list[dict[str, object]]:
-    """c) run benchmarks/bench_symbolic.py and read what it wrote."""
-    subprocess.run([sys.executable, str(HERE / "bench_symbolic.py")], check=True)
-    return json.loads((HERE / "results" / "symbolic.json").read_text())
+def symbolic_bench(quick: bool) -> dict[str, object]:
+    """c) SymPy: the phase timings of benchmarks/bench_symbolic.py, and derivation time against size."""
+    from sympy.core.cache import clear_cache
+
+    from bpkit import symbolic
+    from bpkit.losses import SquaredError
+
+    out = subprocess.run([sys.executable, str(HERE / "bench_symbolic.py"), "--repeats", "1" if quick else "3"],
+                         check=True, capture_output=True, text=True)
+    sweep = []
+    sizes = [[2, 2, 1], [2, 3, 1], [3, 4, 2], [4, 5, 2], [4, 6, 3], [5, 8, 3], [6, 10, 4], [8, 12, 4],
+             [10, 16, 6], [12, 20, 8], [16, 24, 10], [20, 32, 12]]
+    for arch in sizes[:3] if quick else sizes:
+        model = MLP(arch, activation="sigmoid", seed=0)
+        symbolic._build.cache_clear()
+        clear_cache()
+        t0 = time.perf_counter()
+        symbolic.symbolic_loss(model, SquaredError(), 1).gradients()
+        seconds = time.perf_counter() - t0
+        row = {"sizes": "-".join(map(str, arch)), "params": int(model.num_parameters), "derive_s": seconds}
+        sweep.append(row)
+        print(_fmt(row))
+        if seconds > 15.0:
+            break
+    return {"phases": json.loads(out.stdout), "sweep": sweep}
 
 
 def build_bench() -> dict[str, float]:
@@ -266,14 +287,23 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smoke run; writes nothing")
     parser.add_argument("--build-times", action="store_true", help="also time make book/test")
+    parser.add_argument("--build-only", action="store_true",
+                        help="only time make book/test and update that part of the results file")
     args = parser.parse_args()
     old = json.loads(RESULTS.read_text()) if RESULTS.is_file() else {}
+    if args.build_only:
+        if not old:
+            parser.error("--build-only needs an existing results file: run the full benchmark first")
+        old["build"] = build_bench()
+        RESULTS.write_text(json.dumps(old, indent=2) + "\n")
+        print(f"updated the build times in {RESULTS}")
+        return 0
     results = {
         "machine": machine(),
         "train_step": train_step_bench(args.quick),
         "value_backward": value_bench(args.quick),
         "gradcheck": gradcheck_bench(args.quick),
-        "symbolic": [] if args.quick else symbolic_bench(),
+        "symbolic": symbolic_bench(args.quick),
         "build": build_bench() if args.build_times else old.get("build", {}),
     }
     if not args.quick:
