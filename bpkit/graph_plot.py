@@ -7,11 +7,18 @@ as the forward pass, and right to left as the backward pass.
 
 from __future__ import annotations
 
+from typing import Any
+
 import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
-from matplotlib.patches import Circle, FancyBboxPatch
 
 from bpkit.autodiff import Value, topological_order
+
+
+STEP_X, STEP_Y = 2.9, 1.0  # distance between columns and between rows
+
+
+_OP_NAMES = {"sigmoid": "σ", "leaky_relu": "lrelu"}  # short names keep the op circles small
 
 
 def _fmt(x: float) -> str:
@@ -35,7 +42,7 @@ def _layout(root: Value) -> tuple[list[Value], dict[int, tuple[float, float]]]:
     pos: dict[int, tuple[float, float]] = {}
     for d, nodes in columns.items():
         for i, node in enumerate(nodes):
-            pos[id(node)] = (2.0 * d, (len(nodes) - 1) / 2.0 - i)
+            pos[id(node)] = (STEP_X * d, STEP_Y * ((len(nodes) - 1) / 2.0 - i))
     return order, pos
 
 
@@ -44,39 +51,37 @@ def draw_graph(
 ) -> Axes:
     """Draw the graph that computes `root`: boxes with label, data and grad; op circles; arrows forward."""
     order, pos = _layout(root)
-    width = max(x for x, _ in pos.values()) + 2.0
-    height = max(abs(y) for _, y in pos.values()) * 2 + 1.5
+    width = max(x for x, _ in pos.values()) + STEP_X
+    height = max(abs(y) for _, y in pos.values()) * 2 + 2 * STEP_Y
     if ax is None:
-        _, ax = plt.subplots(figsize=(min(2.2 + 1.25 * width, 16.0), min(1.2 + 1.1 * height, 12.0)))
-    box_w, box_h = 1.05, 0.62
+        _, ax = plt.subplots(figsize=(min(1.0 + 0.95 * width, 16.0), min(0.8 + 0.95 * height, 12.0)))
+    boxes: dict[int, Any] = {}
     for node in order:
         x, y = pos[id(node)]
         face = "#fde9c8" if node is root else ("#e3efff" if not node.parents else "#f4f4f4")
-        ax.add_patch(
-            FancyBboxPatch((x - box_w / 2, y - box_h / 2), box_w, box_h, boxstyle="round,pad=0.02",
-                           facecolor=face, edgecolor="#444444", linewidth=1.0, zorder=2)
-        )
         lines = [node.label] if node.label else []
         lines.append(f"data {_fmt(node.data)}")
         if show_grad:
             lines.append(f"grad {_fmt(node.grad)}")
-        ax.text(x, y, "\n".join(lines), ha="center", va="center", fontsize=8, zorder=3)
-        if node.parents:
-            ox, oy = x - 1.0, y
-            ax.add_patch(Circle((ox, oy), 0.22, facecolor="white", edgecolor="#444444", zorder=2))
-            ax.text(ox, oy, node.op, ha="center", va="center", fontsize=7, zorder=3)
-            ax.annotate("", xy=(x - box_w / 2, y), xytext=(ox + 0.22, oy),
-                        arrowprops={"arrowstyle": "->", "color": "#444444", "lw": 0.9}, zorder=1)
-            for k, parent in enumerate(node.parents):
-                px, py = pos[id(parent)]
-                repeat = sum(q is parent for q in node.parents[:k])  # fan-out into one op: bend it
-                ax.annotate("", xy=(ox - 0.2, oy), xytext=(px + box_w / 2, py),
-                            arrowprops={"arrowstyle": "->", "color": "#777777", "lw": 0.8,
-                                        "shrinkA": 0, "shrinkB": 2,
-                                        "connectionstyle": f"arc3,rad={0.35 * repeat}"}, zorder=1)
-    ax.set_xlim(-1.0, width - 0.6)
+        boxes[id(node)] = ax.text(
+            x, y, "\n".join(lines), ha="center", va="center", fontsize=8, zorder=3,
+            bbox={"boxstyle": "round,pad=0.3", "facecolor": face, "edgecolor": "#444444", "linewidth": 0.9},
+        )
+    arrow = {"arrowstyle": "->", "color": "#666666", "lw": 0.8, "shrinkA": 1, "shrinkB": 1}
+    for node in order:
+        if not node.parents:
+            continue
+        x, y = pos[id(node)]
+        op = ax.text(x - 0.5 * STEP_X, y, _OP_NAMES.get(node.op, node.op), ha="center", va="center", fontsize=7, zorder=3,
+                     bbox={"boxstyle": "circle,pad=0.25", "facecolor": "white", "edgecolor": "#444444", "linewidth": 0.9})
+        ax.annotate("", xy=(0.0, 0.5), xycoords=boxes[id(node)], xytext=(1.0, 0.5), textcoords=op,
+                    arrowprops=arrow, zorder=2)
+        for k, parent in enumerate(node.parents):
+            repeat = sum(q is parent for q in node.parents[:k])  # fan-out into one op: bend the second edge
+            ax.annotate("", xy=(0.0, 0.5), xycoords=op, xytext=(1.0, 0.5), textcoords=boxes[id(parent)],
+                        arrowprops={**arrow, "connectionstyle": f"arc3,rad={0.4 * repeat}"}, zorder=2)
+    ax.set_xlim(-0.6 * STEP_X, width - 0.4 * STEP_X)
     ax.set_ylim(-height / 2, height / 2)
-    ax.set_aspect("equal")
     ax.axis("off")
     ax.set_title(title if title is not None else "Computational graph (forward: left to right)")
     return ax

@@ -22,8 +22,18 @@ def glossary_terms() -> set[str]:
 
 
 def chapter_terms(text: str) -> set[str]:
-    """Chinese names given in parentheses after an English term."""
-    return {m.group(1).strip() for m in CJK_IN_PARENS.finditer(text)}
+    """Chinese names given in parentheses after an English term.
+
+    Parentheses right after a quotation ("a result of causal theory" (因果理论中的一种结果)) hold the
+    original words of a seed being quoted, not a term, and are skipped.
+    """
+    terms = set()
+    for m in CJK_IN_PARENS.finditer(text):
+        before = text[: m.start()].rstrip()
+        if before.endswith(('"', "”", "'")):
+            continue
+        terms.add(m.group(1).strip())
+    return terms
 
 
 def test_the_glossary_has_entries() -> None:
