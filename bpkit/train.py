@@ -157,14 +157,15 @@ def fit(
                     f"the loss became {J} at epoch {epoch}, step {step} with learning rate "
                     f"{optimizer.current_lr:g}; try a smaller learning rate (or clip_norm)"
                 )
-            model.zero_grad()
-            model.backward(loss.grad(y_hat, yb), input_grad=False)
-            grads = model.gradients()
-            for k in weight_keys:
-                sums[k] += float(np.linalg.norm(grads[k]))
-            if clip_norm is not None:
-                clip_grad_norm(model, clip_norm)
-            optimizer.step(model)
+            with np.errstate(over="ignore", invalid="ignore"):  # a blow-up shows in the next loss
+                model.zero_grad()
+                model.backward(loss.grad(y_hat, yb), input_grad=False)
+                grads = model.gradients()
+                for k in weight_keys:
+                    sums[k] += float(np.linalg.norm(grads[k]))
+                if clip_norm is not None:
+                    clip_grad_norm(model, clip_norm)
+                optimizer.step(model)
             steps += 1
         history.grad_norms.append({k: s / steps for k, s in sums.items()})
 
