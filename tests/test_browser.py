@@ -28,6 +28,7 @@ SCREENSHOT_PAGES = {
     "book/05_worked_example": "worked_example.png",
     "book/07_optimizers": "optimizers.png",
 }
+TIMEOUT_MS = 120_000
 FLAGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -89,6 +90,9 @@ def browser() -> Iterator[object]:
 def _open(browser: object, server: str, path: str) -> tuple[object, dict[str, list[str]]]:
     """Open one page with every request to another host aborted and recorded."""
     page = browser.new_page(viewport={"width": 1280, "height": 900})
+    # Generous limits: MathJax typesets a formula-heavy chapter in a few seconds on an idle
+    # machine, but a CI machine under load can take many times longer.
+    page.set_default_timeout(TIMEOUT_MS)
     seen: dict[str, list[str]] = {"foreign": [], "errors": [], "failed": []}
 
     def route(r: object) -> None:
@@ -116,7 +120,7 @@ def test_page_as_a_reader_sees_it(browser: object, server: str, entry: str) -> N
             page.wait_for_function(
                 "() => window.MathJax && MathJax.startup && MathJax.startup.document"
                 " && document.querySelectorAll('mjx-container').length > 0",
-                timeout=20_000,
+                timeout=TIMEOUT_MS,
             )
             page.evaluate("() => MathJax.startup.promise")
             errors = page.locator("mjx-merror").count()
@@ -141,7 +145,13 @@ def test_page_as_a_reader_sees_it(browser: object, server: str, entry: str) -> N
         assert not seen["failed"], f"failed requests: {seen['failed']}"
         if entry in SCREENSHOT_PAGES:
             SHOTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(SHOTS / SCREENSHOT_PAGES[entry]), full_page=False)
+            name = SCREENSHOT_PAGES[entry]
+            page.screenshot(path=str(SHOTS / name), full_page=False)
+            # A second view centred on the page's first figure, when it has one.
+            figures = page.locator("main img:visible")
+            if figures.count():
+                figures.first.scroll_into_view_if_needed(timeout=10_000)
+                page.screenshot(path=str(SHOTS / name.replace(".png", "_figure.png")))
     finally:
         page.close()
 
@@ -150,7 +160,7 @@ def test_search_finds_backpropagation_offline(browser: object, server: str) -> N
     page, seen = _open(browser, server, "search.html?q=backpropagation")
     try:
         results = page.locator("#search-results li, ul.search li")
-        results.first.wait_for(timeout=20_000)
+        results.first.wait_for(timeout=TIMEOUT_MS)
         titles = results.all_inner_texts()
         assert len(titles) >= 2, f"too few search results: {titles}"
         assert not seen["foreign"], f"requests to other hosts: {seen['foreign']}"
@@ -159,6 +169,8 @@ def test_search_finds_backpropagation_offline(browser: object, server: str) -> N
 
 
 def test_screenshots_were_saved() -> None:
-    for name in SCREENSHOT_PAGES.values():
+    names = list(SCREENSHOT_PAGES.values())
+    names += [n.replace(".png", "_figure.png") for n in names if "intro" not in n]
+    for name in names:
         shot = SHOTS / name
         assert shot.is_file() and shot.stat().st_size > 10_000, f"missing screenshot {shot}"
