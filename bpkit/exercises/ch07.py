@@ -35,7 +35,7 @@ def check_adam_first_step(answer: ArrayLike) -> bool:
     p = {"p": np.zeros(3)}
     Adam(lr=0.1).step_arrays(p, {"p": np.array([4.0, -0.001, 250.0])})
     no_correction = (lambda a, e: np.allclose(a, e * 0.1 / np.sqrt(0.001), rtol=0.05),
-                     "without the bias corrections m/(1 - b1^t), v/(1 - b2^t) the step is wrong by sqrt(1 - b2)/(1 - b1)")
+                     "without the bias corrections m/(1 - b1^t), v/(1 - b2^t) the first step is (1 - b1)/sqrt(1 - b2) times too large")
     return check_array("the first Adam step", answer, p["p"], hints=[no_correction], rtol=1e-6)
 
 
