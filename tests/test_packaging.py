@@ -6,6 +6,7 @@ subpackage missing from the wheel would only show up there, as an ImportError in
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -15,9 +16,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_wheel_holds_every_module_and_data_file(tmp_path: Path) -> None:
+    # Build from a copy, so that setuptools' build/ and egg-info folders stay out of the checkout.
+    source = tmp_path / "source"
+    shutil.copytree(ROOT / "bpkit", source / "bpkit", ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
+        shutil.copy(ROOT / name, source / name)
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-         "--wheel-dir", str(tmp_path), str(ROOT)],
+         "--wheel-dir", str(tmp_path), str(source)],
         check=True, capture_output=True,
     )
     (wheel,) = tmp_path.glob("bpkit_textbook-*.whl")
