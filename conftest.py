@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from hypothesis import settings
+
+# Property tests draw the same examples on every run, so a test run (and CI) is reproducible.
+# `HYPOTHESIS_PROFILE=explore make unit` draws fresh random examples, to hunt for new failures.
+settings.register_profile("deterministic", derandomize=True, database=None)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "deterministic"))
 
 
 def pytest_collectstart(collector: pytest.Collector) -> None:

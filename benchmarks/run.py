@@ -274,7 +274,11 @@ def build_bench() -> dict[str, float]:
     for name, cmd in (("book_cold_s", "rm -rf _build && make book"), ("book_warm_s", "make book"),
                       ("test_s", "make test")):
         t0 = time.perf_counter()
-        subprocess.run(cmd, shell=True, cwd=root, check=True, stdout=subprocess.DEVNULL)
+        done = subprocess.run(cmd, shell=True, cwd=root, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True)
+        if done.returncode != 0:
+            print("\n".join(done.stdout.splitlines()[-40:]))
+            raise SystemExit(f"`{cmd}` failed (exit code {done.returncode}); its last lines are above")
         out[name] = time.perf_counter() - t0
         print(f"{name}={out[name]:.1f}")
     html = root / "_build" / "html"
@@ -304,12 +308,17 @@ def main() -> int:
         "value_backward": value_bench(args.quick),
         "gradcheck": gradcheck_bench(args.quick),
         "symbolic": symbolic_bench(args.quick),
-        "build": build_bench() if args.build_times else old.get("build", {}),
+        "build": old.get("build", {}),
     }
-    if not args.quick:
-        RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    if args.quick:
+        return 0
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(results, indent=2) + "\n")   # saved before the slow, fallible part e)
+    print(f"wrote {RESULTS}")
+    if args.build_times:
+        results["build"] = build_bench()
         RESULTS.write_text(json.dumps(results, indent=2) + "\n")
-        print(f"wrote {RESULTS}")
+        print(f"added the build times to {RESULTS}")
     return 0
 
 
