@@ -44,14 +44,15 @@ $(STAMP): requirements.txt pyproject.toml
 
 venv: $(STAMP)
 
-# jupyter-cache keys a notebook on its code cells only, so a change in bpkit/ would leave
-# stale outputs in the book. Clear the execution cache whenever bpkit's source changes.
+# jupyter-cache keys a notebook on its code cells only, so a change in bpkit/ (or in the benchmark
+# results the Performance appendix reads) would leave stale outputs in the book. Clear the
+# execution cache whenever either changes.
 cache-guard: $(STAMP)
 	@mkdir -p $(BUILD)
-	@new=$$(find bpkit -type f \( -name '*.py' -o -name '*.gz' \) | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -c1-64); \
+	@new=$$(find bpkit benchmarks/results -type f \( -name '*.py' -o -name '*.gz' -o -name '*.json' \) | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -c1-64); \
 	old=$$(cat $(BUILD)/.bpkit-hash 2>/dev/null || true); \
 	if [ "$$new" != "$$old" ]; then \
-	  echo "bpkit changed (or first build): clearing the notebook execution cache"; \
+	  echo "bpkit or the benchmark results changed (or first build): clearing the notebook execution cache"; \
 	  rm -rf $(BUILD)/.jupyter_cache; echo "$$new" > $(BUILD)/.bpkit-hash; \
 	fi
 
