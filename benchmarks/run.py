@@ -54,6 +54,7 @@ def machine() -> dict[str, object]:
         "processor": platform.processor() or platform.machine(),
         "cpu_count": os.cpu_count(),
         "blas_threads": os.environ["OPENBLAS_NUM_THREADS"],
+        "blas_coretype": os.environ.get("OPENBLAS_CORETYPE", "chosen by OpenBLAS"),
     }
     try:
         cpu = Path("/proc/cpuinfo").read_text()
