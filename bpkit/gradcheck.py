@@ -11,7 +11,7 @@ accuracy. Analytic and numeric values are compared by the relative error
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -78,6 +78,18 @@ def relative_error(a: ArrayLike, n: ArrayLike, tiny: float = 1e-12) -> Array:
     return np.abs(a - n) / np.maximum(np.maximum(np.abs(a), np.abs(n)), tiny)
 
 
+def format_error(e: float, floors: Sequence[float] = (1e-15, 1e-12, 1e-9)) -> str:
+    """e as "< 1e-k" for the smallest power-of-ten floor above it, else to 1 significant digit.
+
+    Below such a floor an error is rounding noise, whose digits change from CPU to CPU; a bound is
+    what a reader (and a notebook compared digit by digit) should see.
+    """
+    for floor in sorted(floors):
+        if e < floor:
+            return f"< 1e{round(np.log10(floor)):d}"
+    return f"{e:.1g}"
+
+
 @dataclass
 class GradCheckReport:
     """Per-parameter comparison of analytic and numeric gradients."""
@@ -95,17 +107,22 @@ class GradCheckReport:
         """The largest relative error over all checked entries."""
         return max((row["max_rel_error"] for row in self.rows), default=0.0)
 
-    def to_markdown(self) -> str:
-        """The report as a Markdown table."""
-        lines = [
-            "| parameter | shape | checked | max relative error | worst index | passed | kink crossed |",
-            "|---|---|---|---|---|---|---|",
-        ]
+    def to_markdown(self, floors: Sequence[float] | None = None) -> str:
+        """The report as a Markdown table.
+
+        With floors, errors are printed by format_error and the worst index (which rounding noise
+        decides when every error is below a floor) is left out.
+        """
+        header = ["parameter", "shape", "checked", "max relative error", "worst index", "passed", "kink crossed"]
+        if floors is not None:
+            header.remove("worst index")
+        lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
         for r in self.rows:
-            lines.append(
-                f"| {r['name']} | {r['shape']} | {r['checked']} | {r['max_rel_error']:.2e} | "
-                f"{r['worst_index']} | {'yes' if r['passed'] else 'no'} | {'yes' if r['kink'] else 'no'} |"
-            )
+            error = f"{r['max_rel_error']:.2e}" if floors is None else format_error(r["max_rel_error"], floors)
+            cells = [r["name"], str(r["shape"]), str(r["checked"]), error,
+                     *([] if floors is not None else [str(r["worst_index"])]),
+                     "yes" if r["passed"] else "no", "yes" if r["kink"] else "no"]
+            lines.append("| " + " | ".join(cells) + " |")
         return "\n".join(lines)
 
     def __str__(self) -> str:
@@ -217,6 +234,7 @@ __all__ = [
     "KinkWarning",
     "check_model",
     "compare_routes",
+    "format_error",
     "numerical_gradient",
     "relative_error",
 ]

@@ -14,7 +14,7 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from bpkit.gradcheck import numerical_gradient
+from bpkit.gradcheck import format_error, numerical_gradient
 from bpkit.layers import Dropout
 from bpkit.losses import Loss
 from bpkit.model import Sequential
@@ -56,17 +56,24 @@ class RouteComparison:
             for r in ROUTES if r in self.gradients
         )
 
-    def _table(self) -> tuple[list[str], list[list[str]]]:
-        """Header and string cells shared by to_markdown and __str__."""
+    def _table(self, floors: Sequence[float] | None = None) -> tuple[list[str], list[list[str]]]:
+        """Header and string cells shared by to_markdown and __str__ (floors: see format_error)."""
+        def cell(v: float | None) -> str:
+            if v is None:
+                return "not run"
+            return f"{v:.1e}" if floors is None else format_error(v, floors)
+
         header = ["parameter", "shape", *(f"manual vs {r}" for r in ROUTES)]
-        cells = [[r.name, "x".join(map(str, r.shape)),
-                  *("not run" if v is None else f"{v:.1e}" for v in (r.symbolic, r.autodiff, r.numeric))]
+        cells = [[r.name, "x".join(map(str, r.shape)), *(cell(v) for v in (r.symbolic, r.autodiff, r.numeric))]
                  for r in self.rows]
         return header, cells
 
-    def to_markdown(self) -> str:
-        """A Markdown table: one row per parameter, one column per route compared with manual backprop."""
-        header, cells = self._table()
+    def to_markdown(self, floors: Sequence[float] | None = None) -> str:
+        """A Markdown table: one row per parameter, one column per route compared with manual backprop.
+
+        With floors, differences are printed by format_error, as bounds once they are rounding noise.
+        """
+        header, cells = self._table(floors)
         lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
         lines += ["| " + " | ".join(c) + " |" for c in cells]
         return "\n".join(lines)

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bpkit.gradcheck import KinkWarning, check_model, numerical_gradient, relative_error
+from bpkit.gradcheck import KinkWarning, check_model, format_error, numerical_gradient, relative_error
 from bpkit.layers import Dense
 from bpkit.losses import MSE, SquaredError
 from bpkit.model import MLP, Sequential
@@ -103,3 +103,19 @@ def test_check_model_leaves_the_model_unchanged() -> None:
     before = {k: p.copy() for k, p in model.parameters().items()}
     check_model(model, MSE(), np.ones((2, 2)), np.zeros((2, 1)))
     assert all(np.array_equal(p, before[k]) for k, p in model.parameters().items())
+
+
+def test_format_error_prints_rounding_noise_as_a_bound() -> None:
+    assert format_error(3e-16) == "< 1e-15" and format_error(2e-13) == "< 1e-12"
+    assert format_error(5e-10) == "< 1e-9" and format_error(0.0) == "< 1e-15"
+    assert format_error(2e-8) == "2e-08" and format_error(0.8) == "0.8"
+    assert format_error(5e-9, floors=(1e-8,)) == "< 1e-8" and format_error(2.0, floors=(1e-8,)) == "2"
+
+
+def test_report_with_floors_shows_bounds_and_drops_the_worst_index() -> None:
+    rng = np.random.default_rng(0)
+    report = check_model(MLP([3, 4, 2], activation="tanh", seed=0), MSE(), rng.normal(size=(5, 3)),
+                         rng.normal(size=(5, 2)))
+    table = report.to_markdown(floors=(1e-8,))
+    assert table.splitlines()[0] == "| parameter | shape | checked | max relative error | passed | kink crossed |"
+    assert table.count("| < 1e-8 | yes | no |") == 4 and "worst index" in report.to_markdown()

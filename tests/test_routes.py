@@ -53,6 +53,8 @@ def test_seed_network_four_routes() -> None:
     expected = (y_hat - 1.0) * y_hat * (1.0 - y_hat) * a1
     for route in ("manual", *ROUTES):
         assert np.allclose(result.gradients[route]["W2"][0], expected, rtol=1e-7, atol=0), route
+    bounded = result.to_markdown(floors=(1e-15, 1e-12, 1e-9)).splitlines()
+    assert len(bounded) == 4 and all(line.count("| < 1e-") == 3 for line in bounded[2:])
 
 
 @pytest.mark.parametrize("hidden", HIDDEN)
