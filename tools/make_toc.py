@@ -19,6 +19,9 @@ PARTS = [
         "06_backprop_in_code", "07_optimizers", "08_pitfalls", "09_generalization", "10_digits",
         "11_frameworks",
     ]),
+    ("Part III: Beyond the dense network", [
+        "12_convolution", "13_normalization_residual", "14_recurrent", "15_applications",
+    ]),
     ("Appendices", [
         "appendix_faq", "appendix_errata", "appendix_trends", "appendix_tools", "appendix_performance",
         "appendix_glossary", "appendix_references",
