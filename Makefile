@@ -26,7 +26,7 @@ BUILD  := _build
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 XDIST  := -n 2 --dist loadscope
 
-.PHONY: help venv cache-guard book test unit nbval notebooks bench clean
+.PHONY: help venv cache-guard book test lint unit nbval notebooks bench clean
 
 help:
 	@echo "make book       build the HTML book into $(BUILD)/html (creates $(VENV) if needed)"
@@ -60,17 +60,27 @@ book: cache-guard
 	$(VENV)/bin/jupyter-book build . -W -n --keep-going
 	@echo; echo "Open the book: file://$(CURDIR)/$(BUILD)/html/index.html"
 
+# Lint and type-check (configured in pyproject.toml): 0 findings, or the test run stops here.
+lint: $(STAMP)
+	$(VENV)/bin/ruff check bpkit tests tools benchmarks conftest.py
+	$(VENV)/bin/mypy
+
+# Unit tests, property tests and every docstring example in bpkit (doctests). -rs prints the
+# reason of every skipped test, e.g. the PyTorch-parity tests when torch is not installed.
+UNIT := -q -rs -m "not built_book and not browser" --doctest-modules $(XDIST) tests bpkit
+
 unit: $(STAMP)
-	$(PY) -m pytest -q -m "not built_book and not browser" $(XDIST) tests
+	$(PY) -m pytest $(UNIT)
 
 nbval: $(STAMP)
 	$(PY) -m pytest -q $(NBVAL) $(XDIST) book
 
 test: $(STAMP)
-	$(PY) -m pytest -q -m "not built_book and not browser" $(XDIST) tests
+	$(MAKE) --no-print-directory lint
+	$(PY) -m pytest $(UNIT)
 	$(PY) -m pytest -q $(NBVAL) $(XDIST) book
 	$(MAKE) --no-print-directory book
-	$(PY) -m pytest -q -m "built_book or browser" tests
+	$(PY) -m pytest -q -rs -m "built_book or browser" tests
 
 notebooks: $(STAMP)
 	$(PY) tools/execute_notebooks.py book

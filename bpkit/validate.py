@@ -111,7 +111,7 @@ def check_shape(arr: Array, shape: Sequence[int | None], name: str, where: str =
     ...
     bpkit.errors.ShapeError: Dense 2->3: X must have shape (N, 2), got (4, 3)
     """
-    ok = arr.ndim == len(shape) and all(s is None or s == t for s, t in zip(shape, arr.shape))
+    ok = arr.ndim == len(shape) and all(s is None or s == t for s, t in zip(shape, arr.shape, strict=True))
     if not ok:
         letters = iter("NMKL")
         want = ", ".join(next(letters) if s is None else str(s) for s in shape)

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import functools
 import http.server
+import itertools
 import shutil
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -138,7 +138,7 @@ def test_page_as_a_reader_sees_it(browser: object, server: str, entry: str) -> N
         assert a11y["figuresWithoutText"] == 0, "a figure has neither caption nor alt text"
         levels = a11y["levels"]
         assert levels and levels[0] == 1 and levels.count(1) == 1, f"one h1 first: {levels}"
-        jumps = [(a, b) for a, b in zip(levels, levels[1:]) if b > a + 1]
+        jumps = [(a, b) for a, b in itertools.pairwise(levels) if b > a + 1]
         assert not jumps, f"heading levels skip: {jumps}"
         assert not seen["foreign"], f"requests to other hosts: {seen['foreign']}"
         assert not seen["errors"], f"JavaScript console errors: {seen['errors']}"
