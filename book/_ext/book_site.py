@@ -70,10 +70,21 @@ def _stage(app: Sphinx, config: Config) -> None:
 
 
 def _theme_defaults(app: Sphinx, config: Config) -> None:
-    """Give pydata-sphinx-theme the colour mode it expects on a first visit."""
+    """Give pydata-sphinx-theme the colour mode it expects, and no second header bar.
+
+    pydata-sphinx-theme 0.17 fills an empty ``navbar_persistent`` with a search field, which
+    makes it render its own top header: a second search box over the sidebar, and a second pair
+    of sidebar toggles. Its script binds the *first* ``.primary-toggle``/``.secondary-toggle`` in
+    the page, which are that hidden header's, so the visible buttons in sphinx-book-theme's
+    article header did nothing (pydata-sphinx-theme #2451, sphinx-book-theme #986 and #988).
+    An explicitly empty list leaves sphinx-book-theme's own header as the only one.
+    """
     context = dict(config.html_context or {})
     context.setdefault("default_mode", "auto")  # pydata-sphinx-theme reads it from html_context
     config.html_context = context
+    options = dict(config.html_theme_options or {})
+    options.setdefault("navbar_persistent", [])
+    config.html_theme_options = options
 
 
 def _is_thebe(script: object) -> bool:
