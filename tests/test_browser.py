@@ -137,6 +137,13 @@ def test_page_as_a_reader_sees_it(browser: object, server: str, entry: str) -> N
             page.evaluate("() => MathJax.startup.promise")
             errors = page.locator("mjx-merror").count()
             assert errors == 0, f"{errors} formulas failed to typeset"
+            keys = page.evaluate(
+                "() => ({formulas: document.querySelectorAll('mjx-container').length,"
+                " tabStops: document.querySelectorAll('mjx-container[tabindex]:not([tabindex=\"-1\"])').length,"
+                " mathml: document.querySelectorAll('mjx-container mjx-assistive-mml math').length})"
+            )
+            assert keys["tabStops"] == 0, f"{keys['tabStops']} formulas are keyboard tab stops"
+            assert keys["mathml"] == keys["formulas"], f"formulas without screen-reader MathML: {keys}"
         prose = page.evaluate(VISIBLE_PROSE_JS)
         for raw in ("\\(", "\\)", "\\[", "\\]", "$$"):
             assert raw not in prose, f"raw TeX {raw!r} left in the text of {entry}"
