@@ -107,8 +107,17 @@ HB = (np.sqrt(KAPPA) - 1) / (np.sqrt(KAPPA) + 1)
 SPEEDUP = np.log(HB) / np.log(GD)
 
 
+def spectral_radius(lr, mu):
+    """The reader may compute the factors numerically, from the iteration matrices of both eigen-directions."""
+    return max(max(abs(np.linalg.eigvals([[1 - lr * lam + mu, -mu], [1.0, 0.0]]))) for lam in (1.0, KAPPA))
+
+
+NUMERIC = (spectral_radius(2 / (1 + KAPPA), 0.0), spectral_radius(4 / (1 + 20) ** 2, (19 / 21) ** 2))
+
+
 @pytest.mark.parametrize("answers", [(GD, HB, SPEEDUP), (399 / 401, 19 / 21, float(SPEEDUP)),
-                                     (np.float64(GD), HB, np.log1p(-2 / 21) / np.log1p(-2 / 401))])
+                                     (np.float64(GD), HB, np.log1p(-2 / 21) / np.log1p(-2 / 401)),
+                                     (*NUMERIC, np.log(NUMERIC[1]) / np.log(NUMERIC[0]))])
 def test_momentum_right(capsys, answers) -> None:
     assert run(capsys, check_momentum_speedup, *answers) == (True, "✔ (rho_GD, rho_HB, speed-up) is correct.")
 

@@ -171,17 +171,17 @@ def check_momentum_speedup(rho_gd: object, rho_hb: object, speedup: object) -> V
         Part("rho_GD", rho_gd, gd, [
             Mistake("it is 1 - 1/κ, the factor at learning rate 1/λ_max; at the best rate 2/(λ_min + λ_max) it is "
                     "(κ - 1)/(κ + 1)", 1 - 1 / kappa),
-        ], rtol=1e-9, atol=0.0),
+        ], rtol=1e-6, atol=0.0),
         Part("rho_HB", rho_hb, hb, [
             Mistake("it is the momentum coefficient μ; the factor per step is √μ", mu),
             Mistake("it is ρ_GD, the factor without momentum", gd),
-        ], rtol=1e-9, atol=0.0),
+        ], rtol=1e-6, atol=0.0),
         Part("speed-up", speedup, math.log(hb) / math.log(gd), [
             Mistake("it is inverted: ln ρ_GD / ln ρ_HB is below 1; momentum needs fewer steps, so the speed-up is > 1",
                     math.log(gd) / math.log(hb)),
             Mistake("it is √κ, the large-κ approximation; the exercise asks for ln ρ_HB / ln ρ_GD", math.sqrt(kappa)),
             Mistake("it is (1 - ρ_HB)/(1 - ρ_GD); the number of steps goes with ln ρ", (1 - hb) / (1 - gd)),
             Mistake("it is ρ_GD / ρ_HB, a ratio of factors; the number of steps goes with their logarithms", gd / hb),
-        ], rtol=1e-9, atol=0.0),
+        ], rtol=1e-6, atol=0.0),
     ]
     return verdict("(rho_GD, rho_HB, speed-up)", diagnose_parts(parts))
