@@ -5,10 +5,12 @@ concept; the book's chapters introduce them in order:
 
 - ``bpkit.activations``, ``bpkit.losses``, ``bpkit.init``: the pieces of a network;
 - ``bpkit.layers``, ``bpkit.model``: dense layers and models with a forward and a backward pass;
-- ``bpkit.optim``, ``bpkit.train``: gradient-descent optimizers and the training loop;
-- ``bpkit.gradcheck``: finite-difference gradient checks;
+- ``bpkit.optim``, ``bpkit.schedules``, ``bpkit.train``: optimizers, learning-rate schedules and
+  the training loop (``bpkit.serialize`` saves and loads models);
+- ``bpkit.gradcheck``, ``bpkit.routes``: finite-difference gradient checks, four routes compared;
 - ``bpkit.data``, ``bpkit.functions``, ``bpkit.plot``: data sets, test functions and figures;
-- ``bpkit.autodiff``, ``bpkit.symbolic``: the automatic and symbolic routes to the same gradients.
+- ``bpkit.autodiff``, ``bpkit.symbolic``: the automatic and symbolic routes to the same gradients;
+- ``bpkit.errors``: every refusal of bad input is a ``BpkitError``.
 
 Install it from the book's repository (``pip install -e .``), never from PyPI: an unrelated
 package there is also called ``bpkit``.
@@ -28,18 +30,58 @@ from bpkit.activations import (
     softmax,
 )
 from bpkit.autodiff import Value
-from bpkit.data import load_digits
-from bpkit.gradcheck import check_model, compare_routes, numerical_gradient, relative_error
+from bpkit.data import (
+    circles,
+    iterate_minibatches,
+    load_digits,
+    moons,
+    one_hot,
+    spirals,
+    standardize,
+    train_test_split,
+    xor,
+)
+from bpkit.errors import (
+    ArgumentTypeError,
+    ArgumentValueError,
+    BpkitError,
+    CallOrderError,
+    DivergenceError,
+    ShapeError,
+)
+from bpkit.gradcheck import check_model, numerical_gradient, relative_error
 from bpkit.layers import ActivationLayer, Dense, Dropout, Layer
 from bpkit.losses import MSE, BinaryCrossEntropy, CrossEntropy, Loss, SquaredError, get_loss
 from bpkit.model import MLP, Sequential
-from bpkit.optim import SGD, AdaGrad, Adam, AdamW, RMSProp, clip_grad_norm
-from bpkit.train import DivergenceError, History, accuracy, evaluate, fit
+from bpkit.optim import SGD, AdaGrad, Adam, AdamW, Optimizer, RMSProp, clip_grad_norm
+from bpkit.routes import compare_routes
+from bpkit.schedules import constant, cosine_decay, exponential_decay, per_epoch, step_decay, warmup
+from bpkit.train import History, accuracy, evaluate, fit
 
 __version__ = "0.1.0"
 
 __all__ = [
     "MLP",
+    "ArgumentTypeError",
+    "ArgumentValueError",
+    "BpkitError",
+    "CallOrderError",
+    "Optimizer",
+    "ShapeError",
+    "circles",
+    "constant",
+    "cosine_decay",
+    "exponential_decay",
+    "iterate_minibatches",
+    "moons",
+    "one_hot",
+    "per_epoch",
+    "spirals",
+    "standardize",
+    "step_decay",
+    "train_test_split",
+    "warmup",
+    "xor",
     "MSE",
     "SGD",
     "Activation",

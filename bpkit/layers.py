@@ -2,37 +2,92 @@
 
 A batch is a matrix whose rows are examples. A dense layer mapping n_in -> n_out stores
 W (n_out, n_in) and b (n_out,) and computes Z = X W^T + b, A = f(Z). Its backward pass receives
-dA = dLoss/dA (N, n_out) and returns dLoss/dX (N, n_in), storing dW and db on the way:
+dA = dLoss/dA (N, n_out) and returns dLoss/dX (N, n_in), adding the parameter gradients on the way:
 
-    dZ = dA * f'(Z)      dW = dZ^T X      db = sum_n dZ_n      dX = dZ W
+    dZ = dA * f'(Z)      dW += dZ^T X      db += sum_n dZ_n      dX = dZ W
+
+The gradient rule (as in PyTorch): ``backward`` ADDS into the arrays of ``grads()`` and
+``zero_grad()`` resets them, so a layer used twice in one pass (weight sharing) receives the sum of
+its two gradients, the fork of chapter 3. A training loop calls ``zero_grad()`` before each
+``backward``; ``bpkit.train.fit`` does.
+
+The Layer contract, which every bpkit layer follows:
+
+- ``forward(X)`` validates X, stores everything its backward needs in ONE attribute,
+  ``self._cache`` (None before the first forward), and returns the output. The caller may modify
+  the output freely: a layer never hands out an array that its backward reads later.
+- ``backward(grad_out)`` raises CallOrderError before any forward and ShapeError when grad_out's
+  shape differs from the output's; it adds dLoss/dparameter into ``grads()`` and returns dLoss/dX.
+- ``params()``, ``grads()``, ``buffers()`` return live arrays by local name ("W", "b", ...);
+  ``zero_grad()``, ``train()``, ``eval()``.
+
+A container (``bpkit.model.Sequential``) saves each position's ``_cache`` right after that
+position's forward and puts it back before that position's backward, which is what makes
+``Sequential([d, d])`` correct.
 """
 
 from __future__ import annotations
 
+from typing import Any, Literal, TypeVar, overload
+
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 
 from bpkit.activations import Activation, get_activation
+from bpkit.errors import ArgumentTypeError, ArgumentValueError, BpkitError, CallOrderError, ShapeError
 from bpkit.init import Initializer, get_initializer
+from bpkit.validate import Array, as_array, check_shape, generator, integer, real_number
 
-Array = NDArray[np.float64]
+L = TypeVar("L", bound="Layer")
 
 
 class Layer:
-    """Base class: forward(X) -> output, backward(grad_out) -> grad_in, params() and grads()."""
+    """Base class of every layer: forward, backward, params, grads, buffers, zero_grad, train, eval.
+
+    Attributes
+    ----------
+    training : bool
+        True in training mode (dropout active), False in evaluation mode.
+    name : str
+        The prefix of every error message the layer raises; a model replaces it by
+        "layer i (name)" so that a message says which layer of the model complained.
+
+    Examples
+    --------
+    A parameter-free layer that doubles its input:
+
+    >>> class Double(Layer):
+    ...     def forward(self, X):
+    ...         self._cache = np.shape(X)
+    ...         return 2.0 * np.asarray(X, dtype=float)
+    ...     def backward(self, grad_out):
+    ...         self._check_grad_out(grad_out, self._need_cache())
+    ...         return 2.0 * np.asarray(grad_out, dtype=float)
+    >>> Double().forward([1.0, 2.0])
+    array([2., 4.])
+    """
 
     def __init__(self) -> None:
-        """A layer starts in training mode, with a name the model may replace."""
+        """A layer starts in training mode, with no cache and a name the model may replace."""
         self.training = True
         self.name = type(self).__name__
+        self._cache: Any = None
 
-    def forward(self, X: Array) -> Array:
-        """Output of the layer for a batch X."""
+    def forward(self, X: ArrayLike) -> Array:
+        """Output of the layer for a batch X; stores what backward needs in ``self._cache``."""
         raise TypeError(f"{type(self).__name__} does not define forward()")
 
-    def backward(self, grad_out: Array) -> Array:
-        """dLoss/d(input) from dLoss/d(output); stores parameter gradients."""
+    def backward(self, grad_out: ArrayLike) -> Array:
+        """dLoss/d(input) from dLoss/d(output); adds the parameter gradients into grads()."""
         raise TypeError(f"{type(self).__name__} does not define backward()")
+
+    def backward_params(self, grad_out: ArrayLike) -> None:
+        """Add the parameter gradients only, as backward does, without returning dLoss/dX.
+
+        The first layer of a model never needs dLoss/dX (X is data); a layer may skip that product
+        here. The default simply calls backward.
+        """
+        self.backward(grad_out)
 
     def params(self) -> dict[str, Array]:
         """The layer's parameters by local name ({} for parameter-free layers); live arrays."""
@@ -42,21 +97,120 @@ class Layer:
         """dLoss/dparameter with the same keys and shapes as params(); live arrays."""
         return {}
 
+    def buffers(self) -> dict[str, Array]:
+        """Live non-trained state saved with the parameters (e.g. running statistics); {} by default."""
+        return {}
+
+    def zero_grad(self) -> None:
+        """Set every gradient of grads() to 0 (backward adds into them)."""
+        for g in self.grads().values():
+            g.fill(0.0)
+
+    def train(self: L, mode: bool = True) -> L:
+        """Training mode (mode=True) or evaluation mode (mode=False); returns the layer."""
+        self.training = _flag(mode, "mode", self.name)
+        return self
+
+    def eval(self: L) -> L:
+        """Evaluation mode (dropout off); same as train(False)."""
+        return self.train(False)
+
+    def kink_pattern(self) -> Array | None:
+        """Which side of each kink the last forward was on (for gradient checks), None if smooth.
+
+        A kink is a point where the layer is not differentiable, such as ReLU's z = 0. A gradient
+        check compares this pattern before and after a finite-difference step to detect a step
+        that crossed a kink.
+        """
+        return None
+
+    def _need_cache(self) -> Any:
+        """The cache of the last forward pass, or a CallOrderError if there was none."""
+        if self._cache is None:
+            raise CallOrderError(f"{self.name}: call forward() before backward()")
+        return self._cache
+
+    def _check_grad_out(self, grad_out: ArrayLike, shape: object) -> Array:
+        """grad_out as a float64 array of the output's shape, or a bpkit error naming grad_out."""
+        g = as_array(grad_out, "grad_out", self.name, finite=False, allow_empty=True)
+        if g.shape != shape:
+            raise ShapeError(f"{self.name}: grad_out must have the output's shape {shape}, got {g.shape}")
+        return g
+
     def __call__(self, X: ArrayLike) -> Array:
         """Same as forward(X)."""
-        return self.forward(np.asarray(X, dtype=np.float64))
+        return self.forward(X)
+
+    def __repr__(self) -> str:
+        shapes = ", ".join(f"{k}={v.shape}" for k, v in self.params().items())
+        return f"{type(self).__name__}({shapes})"
 
 
-def _as_batch(layer: Layer, X: ArrayLike, width: int) -> Array:
-    """X as a float64 (N, width) array, or a ValueError naming the layer and both shapes."""
-    X = np.asarray(X, dtype=np.float64)
-    if X.ndim != 2 or X.shape[1] != width:
-        raise ValueError(f"{layer.name}: expected input of shape (N, {width}), got {X.shape}")
-    return X
+def _flag(value: object, name: str, where: str) -> bool:
+    """A bool (or NumPy bool), else an ArgumentTypeError: the string 'False' must not count as true."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise ArgumentTypeError(f"{where}: {name} must be True or False, got {value!r}")
+    return bool(value)
+
+
+def _activation(activation: object, where: str) -> Activation:
+    """An Activation from a name, an instance or None (the identity), or a bpkit error naming it."""
+    try:
+        return get_activation(activation)  # type: ignore[arg-type]
+    except BpkitError:
+        raise
+    except (ValueError, TypeError, AttributeError) as exc:
+        raise ArgumentValueError(f"{where}: activation {activation!r} is not known: {exc}") from exc
+
+
+#: Catalogue activations whose backward reads only z, never a = f(z) (checked by tests/test_layers.py).
+_BACKWARD_READS_ONLY_Z = frozenset({"relu", "leaky_relu", "identity"})
+
+
+def _hand_out(activation: Activation, z: Array, a: Array) -> Array:
+    """The array forward returns: ``a`` itself when backward never reads it, else a copy.
+
+    The backward of ReLU, leaky ReLU and the identity reads only z (the identity not even that),
+    so a can be handed out as it is. Any other activation (sigmoid, tanh, softmax, user-defined)
+    may read a, so the caller gets a copy and may modify it without changing the next backward.
+    """
+    kind = type(activation)
+    plain = kind.forward is Activation.forward and kind.backward is Activation.backward
+    if plain and activation.name in _BACKWARD_READS_ONLY_Z and (a is not z or activation.name == "identity"):
+        return a
+    return a.copy()
 
 
 class Dense(Layer):
-    """Fully connected layer: Z = X W^T + b with W (n_out, n_in), b (n_out,); A = f(Z)."""
+    """Fully connected layer: Z = X W^T + b with W (n_out, n_in), b (n_out,); A = f(Z).
+
+    Parameters
+    ----------
+    n_in, n_out : int
+        Input and output widths (>= 1).
+    activation : str, Activation or None
+        f, by name ('relu', 'tanh', ...) or as an instance; None means no activation ('identity').
+    init : str or callable
+        How to draw W when W is not given: 'xavier_uniform' (default), 'he_normal', 'normal',
+        'zeros', or a function (shape, rng) -> array. b starts at 0.
+    bias : bool
+        Whether the layer has b.
+    rng : numpy.random.Generator, optional
+        Random source for `init`; needed unless W is given or init is 'zeros'.
+    W, b : array_like, optional
+        Explicit starting values of shape (n_out, n_in) and (n_out,); they are copied.
+
+    Examples
+    --------
+    >>> d = Dense(2, 1, W=[[1.0, -1.0]], b=[0.5])
+    >>> d.forward(np.array([[3.0, 1.0]]))
+    array([[2.5]])
+    >>> d.zero_grad()
+    >>> d.backward(np.array([[1.0]]))
+    array([[ 1., -1.]])
+    >>> d.dW
+    array([[3., 1.]])
+    """
 
     def __init__(
         self,
@@ -71,140 +225,256 @@ class Dense(Layer):
     ) -> None:
         """A dense layer n_in -> n_out; give W (and b) explicitly, or an initializer and an rng."""
         super().__init__()
-        for label, value in (("n_in", n_in), ("n_out", n_out)):
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
-                raise ValueError(f"Dense: {label} must be a positive integer, got {value!r}")
-        self.n_in, self.n_out = int(n_in), int(n_out)
+        self.n_in = integer(n_in, "n_in", "Dense")
+        self.n_out = integer(n_out, "n_out", "Dense")
         self.name = f"Dense {self.n_in}->{self.n_out}"
-        self.activation = get_activation(activation)
+        self.activation = _activation(activation, self.name)
+        bias = _flag(bias, "bias", self.name)
         if W is not None:
-            W = np.array(W, dtype=np.float64)
-            if W.shape != (self.n_out, self.n_in):
-                raise ValueError(
-                    f"{self.name}: W must have shape (n_out, n_in) = {(self.n_out, self.n_in)}, got {W.shape}"
-                )
+            W = as_array(W, "W", self.name, ndim=2).copy()
+            check_shape(W, (self.n_out, self.n_in), "W", self.name)
             self.W = W
         else:
             initializer = get_initializer(init)
-            if rng is None and initializer is not get_initializer("zeros"):
-                raise TypeError(f"{self.name}: pass rng=np.random.default_rng(seed) or an explicit W")
-            self.W = np.asarray(initializer((self.n_out, self.n_in), rng), dtype=np.float64)
+            if initializer is not get_initializer("zeros"):
+                rng = generator(rng, self.name)
+            W0 = as_array(initializer((self.n_out, self.n_in), rng), "the initializer's output", self.name)
+            self.W = check_shape(W0, (self.n_out, self.n_in), "the initializer's output", self.name).copy()
         self.b: Array | None = None
         if b is not None and not bias:
-            raise ValueError(f"{self.name}: got b but bias=False")
+            raise ArgumentValueError(f"{self.name}: b was given but bias=False")
         if bias:
-            self.b = np.zeros(self.n_out) if b is None else np.array(b, dtype=np.float64)
-            if self.b.shape != (self.n_out,):
-                raise ValueError(f"{self.name}: b must have shape ({self.n_out},), got {self.b.shape}")
-        self.dW = np.zeros_like(self.W)
-        self.db: Array | None = None if self.b is None else np.zeros_like(self.b)
-        self.x: Array | None = None
-        self.z: Array | None = None
-        self.a: Array | None = None
+            self.b = np.zeros(self.n_out) if b is None else as_array(b, "b", self.name, ndim=1).copy()
+            check_shape(self.b, (self.n_out,), "b", self.name)
+        self._dW = np.zeros_like(self.W)
+        self._db: Array | None = None if self.b is None else np.zeros_like(self.b)
+        # True after zero_grad() until the gradients are next used. Like PyTorch's
+        # zero_grad(set_to_none=True), zeroing is deferred: backward then writes its product
+        # straight into dW and db instead of adding it to zeros, which saves two passes over them.
+        self._zero_pending = True
 
-    def forward(self, X: Array) -> Array:
-        """Z = X W^T + b (N, n_out), A = f(Z); caches x, z and a for backward."""
-        X = _as_batch(self, X, self.n_in)
+    @property
+    def dW(self) -> Array:
+        """dLoss/dW (n_out, n_in), summed over every backward since the last zero_grad()."""
+        self._settle()
+        return self._dW
+
+    @property
+    def db(self) -> Array | None:
+        """dLoss/db (n_out,) (None without bias), summed over every backward since the last zero_grad()."""
+        self._settle()
+        return self._db
+
+    def _settle(self) -> None:
+        """Carry out a deferred zero_grad(): the arrays are about to be read or written from outside."""
+        if self._zero_pending:
+            self._dW.fill(0.0)
+            if self._db is not None:
+                self._db.fill(0.0)
+            self._zero_pending = False
+
+    def forward(self, X: ArrayLike) -> Array:
+        """Z = X W^T + b (N, n_out), A = f(Z); caches (X, Z, A) for backward.
+
+        Parameters
+        ----------
+        X : array_like, shape (N, n_in)
+            A batch of N rows.
+
+        Returns
+        -------
+        A : ndarray, shape (N, n_out)
+            The layer's output, which the caller may modify.
+        """
+        X = check_shape(as_array(X, "X", self.name, finite=False, allow_empty=True), (None, self.n_in), "X", self.name)
         z = X @ self.W.T
         if self.b is not None:
             z += self.b
-        self.x, self.z = X, z
-        self.a = self.activation.forward(z)
-        return self.a
+        a = self.activation.forward(z)
+        self._cache = (X, z, a)
+        return _hand_out(self.activation, z, a)
 
-    def backward(self, grad_out: Array, *, input_grad: bool = True) -> Array | None:
-        """dZ = J_f^T dA; dW = dZ^T X (n_out, n_in); db = sum_n dZ_n (n_out,); returns dZ W (N, n_in).
+    @overload
+    def backward(self, grad_out: ArrayLike) -> Array: ...
 
-        With input_grad=False the product dZ W is skipped and None is returned: a training loop
-        never needs dLoss/dX for the data itself (PyTorch skips it the same way).
+    @overload
+    def backward(self, grad_out: ArrayLike, *, input_grad: Literal[True]) -> Array: ...
+
+    @overload
+    def backward(self, grad_out: ArrayLike, *, input_grad: Literal[False]) -> None: ...
+
+    def backward(self, grad_out: ArrayLike, *, input_grad: bool = True) -> Array | None:
+        """dZ = J_f^T dA; dW += dZ^T X (n_out, n_in); db += sum_n dZ_n (n_out,); returns dZ W (N, n_in).
+
+        Parameters
+        ----------
+        grad_out : array_like, shape (N, n_out)
+            dLoss/dA for the batch of the last forward pass.
+        input_grad : bool
+            With False the product dZ W is skipped and None is returned: a training loop never
+            needs dLoss/dX for the data itself (PyTorch skips it the same way).
         """
-        if self.x is None or self.z is None or self.a is None:
-            raise RuntimeError(f"{self.name}: call forward() before backward()")
-        grad_out = np.asarray(grad_out, dtype=np.float64)
-        if grad_out.shape != self.a.shape:
-            raise ValueError(
-                f"{self.name}: gradient of the output must have shape {self.a.shape}, got {grad_out.shape}"
-            )
-        dZ = self.activation.backward(self.z, self.a, grad_out)
-        self.dW[...] = dZ.T @ self.x
-        if self.db is not None:
-            self.db[...] = dZ.sum(axis=0)
+        X, z, a = self._need_cache()
+        g = self._check_grad_out(grad_out, a.shape)
+        dZ = self.activation.backward(z, a, g)
+        if self._zero_pending:  # zero_grad() was called: writing the product equals adding it to 0
+            np.matmul(dZ.T, X, out=self._dW)
+            if self._db is not None:
+                np.sum(dZ, axis=0, out=self._db)
+            self._zero_pending = False
+        else:
+            self._dW += dZ.T @ X
+            if self._db is not None:
+                self._db += dZ.sum(axis=0)
         return dZ @ self.W if input_grad else None
+
+    def backward_params(self, grad_out: ArrayLike) -> None:
+        """dW and db as backward adds them, skipping dLoss/dX."""
+        self.backward(grad_out, input_grad=False)
 
     def params(self) -> dict[str, Array]:
         """{'W': W} plus {'b': b} when the layer has a bias."""
         return {"W": self.W} if self.b is None else {"W": self.W, "b": self.b}
 
     def grads(self) -> dict[str, Array]:
-        """{'W': dW} plus {'b': db} when the layer has a bias."""
-        return {"W": self.dW} if self.db is None else {"W": self.dW, "b": self.db}
+        """{'W': dW} plus {'b': db} when the layer has a bias (live arrays)."""
+        self._settle()
+        return {"W": self._dW} if self._db is None else {"W": self._dW, "b": self._db}
+
+    def zero_grad(self) -> None:
+        """dW = 0 and db = 0.
+
+        The zeroing is deferred until the gradients are next used (backward, grads(), dW, db), as
+        PyTorch's zero_grad(set_to_none=True) defers it: read them through those, not through a
+        reference taken before zero_grad().
+        """
+        self._zero_pending = True
+
+    def kink_pattern(self) -> Array | None:
+        """z > 0 of the last forward pass when f has a kink (ReLU-like), else None."""
+        if self._cache is None or self.activation.smooth:
+            return None
+        return np.asarray(self._cache[1] > 0)
+
+    # Read-only views of the cache, kept for code that inspects a layer after forward().
+    @property
+    def x(self) -> Array | None:
+        """The input X of the last forward pass (None before it)."""
+        return None if self._cache is None else self._cache[0]
+
+    @property
+    def z(self) -> Array | None:
+        """The pre-activation Z of the last forward pass (None before it)."""
+        return None if self._cache is None else self._cache[1]
+
+    @property
+    def a(self) -> Array | None:
+        """The activation A of the last forward pass (None before it)."""
+        return None if self._cache is None else self._cache[2]
 
     def __repr__(self) -> str:
-        return f"Dense({self.n_in}, {self.n_out}, activation={self.activation.name!r}, bias={self.b is not None})"
+        act = self.activation
+        name = repr(act.name) if type(act).__repr__ is Activation.__repr__ else repr(act)
+        return f"Dense({self.n_in}, {self.n_out}, activation={name}, bias={self.b is not None})"
 
 
 class ActivationLayer(Layer):
-    """An activation as a parameter-free layer: A = f(Z), dZ = J_f(Z)^T dA."""
+    """An activation as a parameter-free layer: A = f(Z), dZ = J_f(Z)^T dA.
+
+    Parameters
+    ----------
+    activation : str or Activation
+        f, by name ('relu', 'softmax', ...) or as an instance.
+
+    Examples
+    --------
+    >>> layer = ActivationLayer("relu")
+    >>> layer.forward(np.array([[-1.0, 2.0]]))
+    array([[0., 2.]])
+    >>> layer.backward(np.array([[5.0, 5.0]]))
+    array([[0., 5.]])
+    """
 
     def __init__(self, activation: str | Activation) -> None:
         """Wrap an activation (name or instance) as a layer."""
         super().__init__()
-        self.activation = get_activation(activation)
+        self.activation = _activation(activation, "ActivationLayer")
         self.name = f"{type(self.activation).__name__} layer"
-        self.z: Array | None = None
-        self.a: Array | None = None
 
-    def forward(self, X: Array) -> Array:
-        """A = f(X), any shape; caches X and A."""
-        self.z = np.asarray(X, dtype=np.float64)
-        self.a = self.activation.forward(self.z)
-        return self.a
+    def forward(self, X: ArrayLike) -> Array:
+        """A = f(X) for X of any shape; caches (X, A)."""
+        z = as_array(X, "X", self.name, finite=False, allow_empty=True)
+        a = self.activation.forward(z)
+        self._cache = (z, a)
+        return _hand_out(self.activation, z, a)
 
-    def backward(self, grad_out: Array) -> Array:
+    def backward(self, grad_out: ArrayLike) -> Array:
         """dLoss/dX = J_f(X)^T dLoss/dA."""
-        if self.z is None or self.a is None:
-            raise RuntimeError(f"{self.name}: call forward() before backward()")
-        grad_out = np.asarray(grad_out, dtype=np.float64)
-        if grad_out.shape != self.a.shape:
-            raise ValueError(f"{self.name}: gradient must have shape {self.a.shape}, got {grad_out.shape}")
-        return self.activation.backward(self.z, self.a, grad_out)
+        z, a = self._need_cache()
+        g = self._check_grad_out(grad_out, a.shape)
+        return self.activation.backward(z, a, g)  # type: ignore[no-any-return]
+
+    def kink_pattern(self) -> Array | None:
+        """X > 0 of the last forward pass when f has a kink, else None."""
+        if self._cache is None or self.activation.smooth:
+            return None
+        return np.asarray(self._cache[0] > 0)
 
     def __repr__(self) -> str:
         return f"ActivationLayer({self.activation!r})"
 
 
 class Dropout(Layer):
-    """Inverted dropout: in training A = X * M / (1 - p) with M_ij ~ Bernoulli(1 - p); identity in eval."""
+    """Inverted dropout: in training A = X * M / (1 - p) with M_ij ~ Bernoulli(1 - p); identity in eval.
+
+    Parameters
+    ----------
+    p : float
+        Probability of dropping a unit, 0 <= p < 1.
+    rng : numpy.random.Generator
+        Where the masks come from.
+
+    Examples
+    --------
+    >>> drop = Dropout(0.5, np.random.default_rng(0))
+    >>> A = drop.forward(np.ones((2, 3)))
+    >>> sorted(set(A.ravel().tolist())) in ([0.0, 2.0], [0.0], [2.0])
+    True
+    >>> drop.eval().forward(np.ones((1, 2)))
+    array([[1., 1.]])
+    """
 
     def __init__(self, p: float, rng: np.random.Generator) -> None:
         """Drop each unit with probability p (0 <= p < 1), drawing masks from rng."""
         super().__init__()
-        if not (isinstance(p, (int, float)) and 0.0 <= float(p) < 1.0):
-            raise ValueError(f"Dropout: p must satisfy 0 <= p < 1, got {p!r}")
-        if not isinstance(rng, np.random.Generator):
-            raise TypeError("Dropout needs rng=np.random.default_rng(seed)")
-        self.p = float(p)
-        self.rng = rng
-        self.name = f"Dropout p={self.p}"
-        self.mask: Array | None = None
+        self.p = real_number(p, "p", "Dropout", low=0.0, high=1.0, high_open=True)
+        self.rng = generator(rng, "Dropout")
+        self.name = f"Dropout p={self.p:g}"
 
-    def forward(self, X: Array) -> Array:
-        """Training: X * mask / (1 - p), so E[A] = X. Eval (training=False): A = X."""
-        X = np.asarray(X, dtype=np.float64)
+    def forward(self, X: ArrayLike) -> Array:
+        """Training: X * mask / (1 - p), so E[A] = X. Eval (training=False) or p = 0: A = X."""
+        X = as_array(X, "X", self.name, finite=False, allow_empty=True)
         if not self.training or self.p == 0.0:
-            self.mask = np.ones_like(X)
-            return X
-        self.mask = (self.rng.random(X.shape) >= self.p) / (1.0 - self.p)
-        return X * self.mask
+            self._cache = X.shape  # the identity: backward needs only the shape
+            return X.copy()
+        mask = (self.rng.random(X.shape) >= self.p) / (1.0 - self.p)
+        self._cache = mask
+        return X * mask
 
-    def backward(self, grad_out: Array) -> Array:
+    def backward(self, grad_out: ArrayLike) -> Array:
         """dLoss/dX = dLoss/dA * mask / (1 - p), the same mask as the forward pass."""
-        if self.mask is None:
-            raise RuntimeError(f"{self.name}: call forward() before backward()")
-        grad_out = np.asarray(grad_out, dtype=np.float64)
-        if grad_out.shape != self.mask.shape:
-            raise ValueError(f"{self.name}: gradient must have shape {self.mask.shape}, got {grad_out.shape}")
-        return grad_out * self.mask
+        cache = self._need_cache()
+        if isinstance(cache, tuple):
+            return self._check_grad_out(grad_out, cache).copy()
+        assert isinstance(cache, np.ndarray)
+        return self._check_grad_out(grad_out, cache.shape) * cache
+
+    @property
+    def mask(self) -> Array | None:
+        """The scaled mask M / (1 - p) of the last forward pass (ones in eval mode; None before it)."""
+        if self._cache is None:
+            return None
+        return np.ones(self._cache) if isinstance(self._cache, tuple) else self._cache
 
     def __repr__(self) -> str:
-        return f"Dropout(p={self.p})"
+        return f"Dropout(p={self.p:g})"

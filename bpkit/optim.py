@@ -1,85 +1,210 @@
 """Gradient-descent optimizers with torch.optim's update rules and defaults (book/07_optimizers.ipynb).
 
-Notation: theta a parameter, g = dJ/dtheta its gradient, t = 1, 2, ... the step number, lr the
-learning rate (a float, or a schedule: a function of the step index 0, 1, 2, ...). Each optimizer
-keeps its state per parameter name, so ``step(model)`` works on ``model.parameters()`` and
-``model.gradients()``, and ``step_arrays(params, grads)`` on any dicts of arrays.
+Notation: theta a parameter, g = dJ/dtheta its gradient, t = 1, 2, ... the parameter's step
+number, lr the learning rate: a number, or a schedule t -> lr of the optimizer's step index
+0, 1, 2, ... (see bpkit.schedules; the value is checked at every step).
+
+``step(model)`` updates every array of ``model.parameters()`` in place from ``model.gradients()``
+and ``step_arrays(params, grads)`` does the same for any dicts of arrays. The state of an update
+rule (momentum, running averages, Adam's step count) belongs to the parameter array itself, as in
+``torch.optim``: one optimizer may step two models, or a model of other shapes, and each array
+keeps its own state. ``zero_grad()`` zeroes the gradients of every model the optimizer has stepped.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
-from typing import Protocol
+from collections.abc import Mapping
+from typing import Any, Protocol
 
 import numpy as np
-from numpy.typing import NDArray
 
-Array = NDArray[np.float64]
-Schedule = Callable[[int], float]
+from bpkit.errors import ArgumentTypeError, ArgumentValueError, CallOrderError, ShapeError
+from bpkit.schedules import (  # re-exported: schedules used to live here
+    Schedule,
+    constant,
+    cosine_decay,
+    exponential_decay,
+    per_epoch,
+    step_decay,
+    warmup,
+)
+from bpkit.validate import Array, as_array, is_real_number, real_number
 
 
 class HasParameters(Protocol):
-    """Anything with parameters() and gradients() maps, like bpkit.model.Sequential."""
+    """Anything with parameters(), gradients() and zero_grad(), like bpkit.model.Sequential."""
 
     def parameters(self) -> dict[str, Array]: ...
 
     def gradients(self) -> dict[str, Array]: ...
 
-
-def _check_nonneg(**values: float) -> None:
-    """Hyper-parameters must be finite and >= 0."""
-    for name, value in values.items():
-        if not (isinstance(value, (int, float)) and math.isfinite(value) and value >= 0):
-            raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
+    def zero_grad(self) -> None: ...
 
 
 class Optimizer:
-    """Base class: theta <- update(theta, g, state) for every named parameter, in place."""
+    """Base class: theta <- update(theta, g, state) for every parameter, in place.
+
+    Attributes
+    ----------
+    lr : float or callable
+        The learning rate or schedule.
+    t : int
+        Optimizer steps taken so far; a schedule is evaluated at t.
+    """
 
     def __init__(self, lr: float | Schedule) -> None:
-        """lr: a positive float or a schedule step -> lr."""
+        """lr: a number >= 0, or a schedule t -> lr."""
+        where = type(self).__name__
         if not callable(lr):
-            _check_nonneg(lr=lr)
-        self.lr = lr
+            if not is_real_number(lr):
+                raise ArgumentTypeError(f"{where}: lr must be a number or a schedule t -> lr, got {lr!r}")
+            lr = real_number(lr, "lr", where, low=0.0)
+        self.lr: float | Schedule = lr
         self.t = 0
-        self.state: dict[str, dict[str, Array]] = {}
-        self._grads: dict[str, Array] | None = None
+        self._state: dict[int, tuple[Array, dict[str, Any]]] = {}
+        self._models: list[HasParameters] = []
+        self._grads: list[Array] = []
+
+    def lr_at(self, t: int) -> float:
+        """The learning rate of step t: the number, or the schedule's value checked to be finite and >= 0."""
+        if not callable(self.lr):
+            return self.lr
+        value = self.lr(t)
+        if not is_real_number(value) or not math.isfinite(float(value)) or float(value) < 0:
+            raise ArgumentValueError(
+                f"{type(self).__name__}: the learning-rate schedule returned lr = {value!r} at step {t}; "
+                "a learning rate must be a finite number >= 0"
+            )
+        return float(value)
 
     @property
     def current_lr(self) -> float:
         """The learning rate the next step will use."""
-        return float(self.lr(self.t)) if callable(self.lr) else float(self.lr)
+        return self.lr_at(self.t)
+
+    def state_of(self, param: Array) -> dict[str, Any]:
+        """The update rule's state of one parameter array ({} before its first step)."""
+        entry = self._state.get(id(param))
+        return entry[1] if entry is not None and entry[0] is param else {}
 
     def step(self, model: HasParameters) -> None:
-        """One update of every parameter of the model from its stored gradients."""
-        self.step_arrays(model.parameters(), model.gradients())
+        """One update of every parameter of the model from its gradients.
+
+        Parameters
+        ----------
+        model : Sequential
+            A model whose backward() has run since its last zero_grad().
+        """
+        where = f"{type(self).__name__}.step"
+        if not (hasattr(model, "parameters") and hasattr(model, "gradients")):
+            raise ArgumentTypeError(
+                f"{where}: model must be a bpkit model with parameters() and gradients(), got {type(model).__name__}"
+            )
+        if getattr(model, "has_gradients", True) is False:
+            raise CallOrderError(
+                f"{where}: the model has no gradients since its last zero_grad(): call model.backward(...) "
+                "before optimizer.step(model) (use step_arrays to apply gradients you computed yourself)"
+            )
+        if not any(m is model for m in self._models):
+            self._models.append(model)
+        self._apply(model.parameters(), model.gradients(), where, check=False)
 
     def step_arrays(self, params: Mapping[str, Array], grads: Mapping[str, Array]) -> None:
-        """One update of each params[k] in place from grads[k]; the keys must match."""
+        """One update of each params[k] in place from grads[k]; the keys and shapes must match.
+
+        Parameters
+        ----------
+        params : mapping of str to ndarray
+            Float64 arrays, updated in place.
+        grads : mapping of str to array_like
+            Their gradients, same keys and shapes.
+
+        Examples
+        --------
+        >>> theta = np.array([1.0, -2.0])
+        >>> SGD(0.5).step_arrays({"theta": theta}, {"theta": np.array([2.0, 2.0])})
+        >>> theta
+        array([ 0., -3.])
+        """
+        where = f"{type(self).__name__}.step_arrays"
+        for label, value in (("params", params), ("grads", grads)):
+            if not isinstance(value, Mapping):
+                raise ArgumentTypeError(f"{where}: {label} must be a dict of arrays, got {type(value).__name__}")
         if set(params) != set(grads):
-            raise ValueError(f"parameter keys {sorted(params)} differ from gradient keys {sorted(grads)}")
+            raise ArgumentValueError(
+                f"{where}: parameter keys {sorted(params)} differ from gradient keys {sorted(grads)}"
+            )
+        checked = {}
+        for name, p in params.items():
+            if not isinstance(p, np.ndarray) or p.dtype != np.float64:
+                raise ArgumentTypeError(
+                    f"{where}: params[{name!r}] must be a float64 NumPy array (it is updated in place), "
+                    f"got {type(p).__name__ if not isinstance(p, np.ndarray) else p.dtype}"
+                )
+            g = as_array(grads[name], f"grads[{name!r}]", where, allow_empty=True, finite=False)
+            if g.shape != p.shape:
+                raise ShapeError(f"{where}: gradient shape {g.shape} differs from parameter shape {p.shape} for {name!r}")
+            checked[name] = g
+        self._grads = [g for g in grads.values() if isinstance(g, np.ndarray)]
+        self._apply(params, checked, where, check=True)
+
+    def _apply(self, params: Mapping[str, Array], grads: Mapping[str, Array], where: str, check: bool) -> None:
         lr = self.current_lr
         self.t += 1
         for name, p in params.items():
-            g = np.asarray(grads[name], dtype=np.float64)
-            if g.shape != p.shape:
-                raise ValueError(f"{name}: gradient shape {g.shape} differs from parameter shape {p.shape}")
-            self._update(name, p, g, lr, self.state.setdefault(name, {}))
-        self._grads = dict(grads)
+            g = grads[name]
+            if not check and g.shape != p.shape:
+                raise ShapeError(f"{where}: gradient shape {g.shape} differs from parameter shape {p.shape} for {name!r}")
+            entry = self._state.get(id(p))
+            if entry is None or entry[0] is not p:
+                entry = self._state[id(p)] = (p, {})
+            self._update(p, g, lr, entry[1])
 
     def zero_grad(self, model: HasParameters | None = None) -> None:
-        """Zero the gradients of `model`, or of the arrays used in the last step."""
-        grads = model.gradients() if model is not None else (self._grads or {})
-        for g in grads.values():
-            g[...] = 0.0
+        """Zero the gradients of `model`, or of every model (and step_arrays gradients) seen so far."""
+        if model is not None:
+            model.zero_grad()
+            return
+        for m in self._models:
+            m.zero_grad()
+        for g in self._grads:
+            g.fill(0.0)
 
-    def _update(self, name: str, p: Array, g: Array, lr: float, state: dict[str, Array]) -> None:
+    def _update(self, p: Array, g: Array, lr: float, state: dict[str, Any]) -> None:
         raise TypeError(f"{type(self).__name__} does not define an update rule")
 
 
+def _check_hyper(where: str, **values: object) -> list[float]:
+    """Each hyper-parameter as a finite float >= 0, or a bpkit error naming it."""
+    return [real_number(v, name, where, low=0.0) for name, v in values.items()]
+
+
 class SGD(Optimizer):
-    """g <- g + wd theta; b <- mu b + (1 - dampening) g (b = g at t = 1); d = g + mu b if nesterov else b; theta <- theta - lr d."""
+    """g <- g + wd theta; b <- mu b + (1 - dampening) g (b = g at t = 1); d = g + mu b if nesterov else b; theta <- theta - lr d.
+
+    Parameters
+    ----------
+    lr : float or callable
+        Learning rate (>= 0) or schedule.
+    momentum : float
+        mu >= 0 (0: plain gradient descent).
+    dampening : float
+        Factor (1 - dampening) on the new gradient in the momentum buffer.
+    nesterov : bool
+        Nesterov momentum (needs momentum > 0 and dampening = 0).
+    weight_decay : float
+        L2 penalty factor wd >= 0 added to the gradient.
+
+    Examples
+    --------
+    >>> theta = np.array([1.0])
+    >>> opt = SGD(0.1, momentum=0.9)
+    >>> for _ in range(2):
+    ...     opt.step_arrays({"theta": theta}, {"theta": np.array([1.0])})
+    >>> theta.round(6)  # 1 - 0.1 * 1 - 0.1 * (0.9 + 1)
+    array([0.71])
+    """
 
     def __init__(
         self,
@@ -91,13 +216,16 @@ class SGD(Optimizer):
     ) -> None:
         """Stochastic gradient descent with optional (Nesterov) momentum, as torch.optim.SGD."""
         super().__init__(lr)
-        _check_nonneg(momentum=momentum, dampening=dampening, weight_decay=weight_decay)
-        if nesterov and (momentum <= 0 or dampening != 0):
-            raise ValueError("Nesterov momentum requires momentum > 0 and dampening = 0")
-        self.momentum, self.dampening = float(momentum), float(dampening)
-        self.nesterov, self.weight_decay = bool(nesterov), float(weight_decay)
+        self.momentum, self.dampening, self.weight_decay = _check_hyper(
+            "SGD", momentum=momentum, dampening=dampening, weight_decay=weight_decay
+        )
+        if not isinstance(nesterov, (bool, np.bool_)):
+            raise ArgumentTypeError(f"SGD: nesterov must be True or False, got {nesterov!r}")
+        if nesterov and (self.momentum <= 0 or self.dampening != 0):
+            raise ArgumentValueError("SGD: nesterov=True requires momentum > 0 and dampening = 0 (Nesterov momentum)")
+        self.nesterov = bool(nesterov)
 
-    def _update(self, name: str, p: Array, g: Array, lr: float, state: dict[str, Array]) -> None:
+    def _update(self, p: Array, g: Array, lr: float, state: dict[str, Any]) -> None:
         if self.weight_decay:
             g = g + self.weight_decay * p
         if self.momentum:
@@ -113,15 +241,31 @@ class SGD(Optimizer):
 
 
 class AdaGrad(Optimizer):
-    """g <- g + wd theta; G <- G + g^2; theta <- theta - lr g / (sqrt(G) + eps)."""
+    """g <- g + wd theta; G <- G + g^2; theta <- theta - lr g / (sqrt(G) + eps).
+
+    Parameters
+    ----------
+    lr : float or callable
+        Learning rate (>= 0) or schedule.
+    eps : float
+        Added to the denominator (>= 0).
+    weight_decay : float
+        L2 penalty factor wd >= 0.
+
+    Examples
+    --------
+    >>> theta = np.array([1.0])
+    >>> AdaGrad(0.5).step_arrays({"theta": theta}, {"theta": np.array([4.0])})
+    >>> theta.round(6)  # 1 - 0.5 * 4 / sqrt(16)
+    array([0.5])
+    """
 
     def __init__(self, lr: float | Schedule = 1e-2, eps: float = 1e-10, weight_decay: float = 0.0) -> None:
         """AdaGrad (Duchi et al., 2011), as torch.optim.Adagrad with lr_decay = 0."""
         super().__init__(lr)
-        _check_nonneg(eps=eps, weight_decay=weight_decay)
-        self.eps, self.weight_decay = float(eps), float(weight_decay)
+        self.eps, self.weight_decay = _check_hyper("AdaGrad", eps=eps, weight_decay=weight_decay)
 
-    def _update(self, name: str, p: Array, g: Array, lr: float, state: dict[str, Array]) -> None:
+    def _update(self, p: Array, g: Array, lr: float, state: dict[str, Any]) -> None:
         if self.weight_decay:
             g = g + self.weight_decay * p
         s = state.setdefault("sum", np.zeros_like(p))
@@ -130,7 +274,28 @@ class AdaGrad(Optimizer):
 
 
 class RMSProp(Optimizer):
-    """v <- alpha v + (1 - alpha) g^2; u = g / (sqrt(v) + eps); with momentum b <- mu b + u, theta <- theta - lr b, else theta <- theta - lr u."""
+    """v <- alpha v + (1 - alpha) g^2; u = g / (sqrt(v) + eps); with momentum b <- mu b + u, theta <- theta - lr b, else theta <- theta - lr u.
+
+    Parameters
+    ----------
+    lr : float or callable
+        Learning rate (>= 0) or schedule.
+    alpha : float
+        Decay of the running average of g^2, 0 <= alpha < 1.
+    eps : float
+        Added to the denominator (>= 0).
+    momentum : float
+        mu >= 0.
+    weight_decay : float
+        L2 penalty factor wd >= 0.
+
+    Examples
+    --------
+    >>> theta = np.array([1.0])
+    >>> RMSProp(0.1, alpha=0.75).step_arrays({"theta": theta}, {"theta": np.array([2.0])})
+    >>> theta.round(6)  # 1 - 0.1 * 2 / sqrt(0.25 * 4)
+    array([0.8])
+    """
 
     def __init__(
         self,
@@ -142,13 +307,12 @@ class RMSProp(Optimizer):
     ) -> None:
         """RMSProp (Tieleman and Hinton, 2012), as torch.optim.RMSprop (centered=False)."""
         super().__init__(lr)
-        _check_nonneg(alpha=alpha, eps=eps, momentum=momentum, weight_decay=weight_decay)
-        if alpha >= 1:
-            raise ValueError(f"alpha must be < 1, got {alpha}")
-        self.alpha, self.eps = float(alpha), float(eps)
-        self.momentum, self.weight_decay = float(momentum), float(weight_decay)
+        self.alpha = real_number(alpha, "alpha", "RMSProp", low=0.0, high=1.0, high_open=True)
+        self.eps, self.momentum, self.weight_decay = _check_hyper(
+            "RMSProp", eps=eps, momentum=momentum, weight_decay=weight_decay
+        )
 
-    def _update(self, name: str, p: Array, g: Array, lr: float, state: dict[str, Array]) -> None:
+    def _update(self, p: Array, g: Array, lr: float, state: dict[str, Any]) -> None:
         if self.weight_decay:
             g = g + self.weight_decay * p
         v = state.setdefault("square_avg", np.zeros_like(p))
@@ -163,8 +327,38 @@ class RMSProp(Optimizer):
         p -= lr * u
 
 
+def _betas(betas: object, where: str) -> tuple[float, float]:
+    """A pair (beta1, beta2) of numbers in [0, 1)."""
+    if isinstance(betas, (str, bytes)) or not isinstance(betas, (tuple, list)) or len(betas) != 2:
+        raise ArgumentValueError(f"{where}: betas must be a pair (beta1, beta2) such as (0.9, 0.999), got {betas!r}")
+    b1, b2 = (real_number(b, "betas", where, low=0.0, high=1.0, high_open=True) for b in betas)
+    return b1, b2
+
+
 class Adam(Optimizer):
-    """m <- b1 m + (1-b1) g; v <- b2 v + (1-b2) g^2; theta <- theta - lr (m/(1-b1^t)) / (sqrt(v/(1-b2^t)) + eps)."""
+    """m <- b1 m + (1-b1) g; v <- b2 v + (1-b2) g^2; theta <- theta - lr (m/(1-b1^t)) / (sqrt(v/(1-b2^t)) + eps).
+
+    t is the parameter's own step count, so two models stepped by one optimizer are corrected
+    correctly. Weight decay adds wd theta to g (L2), as torch.optim.Adam does; AdamW decouples it.
+
+    Parameters
+    ----------
+    lr : float or callable
+        Learning rate (>= 0) or schedule.
+    betas : pair of float
+        (b1, b2), each in [0, 1): decays of the running averages of g and g^2.
+    eps : float
+        Added to the denominator (>= 0).
+    weight_decay : float
+        L2 penalty factor wd >= 0.
+
+    Examples
+    --------
+    >>> theta = np.array([1.0])
+    >>> Adam(0.1).step_arrays({"theta": theta}, {"theta": np.array([3.0])})
+    >>> theta.round(6)  # the first step moves each entry by about lr
+    array([0.9])
+    """
 
     decoupled = False
 
@@ -177,36 +371,49 @@ class Adam(Optimizer):
     ) -> None:
         """Adam (Kingma and Ba, 2015), as torch.optim.Adam; weight decay is added to g (L2)."""
         super().__init__(lr)
-        b1, b2 = betas
-        _check_nonneg(beta1=b1, beta2=b2, eps=eps, weight_decay=weight_decay)
-        if b1 >= 1 or b2 >= 1:
-            raise ValueError(f"betas must lie in [0, 1), got {betas}")
-        self.betas, self.eps, self.weight_decay = (float(b1), float(b2)), float(eps), float(weight_decay)
+        where = type(self).__name__
+        self.betas = _betas(betas, where)
+        self.eps, self.weight_decay = _check_hyper(where, eps=eps, weight_decay=weight_decay)
 
-    def _update(self, name: str, p: Array, g: Array, lr: float, state: dict[str, Array]) -> None:
+    def _update(self, p: Array, g: Array, lr: float, state: dict[str, Any]) -> None:
         b1, b2 = self.betas
         if self.weight_decay:
             if self.decoupled:
                 p *= 1.0 - lr * self.weight_decay
             else:
                 g = g + self.weight_decay * p
-        m = state.setdefault("exp_avg", np.zeros_like(p))
-        v = state.setdefault("exp_avg_sq", np.zeros_like(p))
+        if not state:
+            state.update(step=0, exp_avg=np.zeros_like(p), exp_avg_sq=np.zeros_like(p))
+        state["step"] += 1
+        t = state["step"]
+        m, v = state["exp_avg"], state["exp_avg_sq"]
         m *= b1
         m += (1.0 - b1) * g
         v *= b2
         v += (1.0 - b2) * (g * g)
         # m_hat = m / (1 - b1^t), v_hat = v / (1 - b2^t); the scalars are folded in to save passes
         denom = np.sqrt(v)
-        denom *= 1.0 / math.sqrt(1.0 - b2**self.t)
+        denom *= 1.0 / math.sqrt(1.0 - b2**t)
         denom += self.eps
         np.divide(m, denom, out=denom)
-        denom *= lr / (1.0 - b1**self.t)
+        denom *= lr / (1.0 - b1**t)
         p -= denom
 
 
 class AdamW(Adam):
-    """Adam with decoupled weight decay: theta <- theta (1 - lr wd), then the Adam step (Loshchilov and Hutter, 2019)."""
+    """Adam with decoupled weight decay: theta <- theta (1 - lr wd), then the Adam step (Loshchilov and Hutter, 2019).
+
+    Parameters are those of Adam; weight_decay defaults to 0.01 as in torch.optim.AdamW. A step
+    needs gradients: ``step(model)`` before any backward raises CallOrderError instead of decaying
+    the weights.
+
+    Examples
+    --------
+    >>> theta = np.array([1.0])
+    >>> AdamW(0.1, weight_decay=0.5).step_arrays({"theta": theta}, {"theta": np.array([0.0])})
+    >>> theta.round(6)  # decayed by 1 - 0.1 * 0.5; the Adam step of a zero gradient is 0
+    array([0.95])
+    """
 
     decoupled = True
 
@@ -221,49 +428,56 @@ class AdamW(Adam):
         super().__init__(lr, betas, eps, weight_decay)
 
 
-def constant(lr: float) -> Schedule:
-    """lr(t) = lr."""
-    _check_nonneg(lr=lr)
-    return lambda t: float(lr)
-
-
-def step_decay(lr: float, drop: float = 0.5, every: int = 10) -> Schedule:
-    """lr(t) = lr * drop^floor(t / every)."""
-    _check_nonneg(lr=lr, drop=drop)
-    if every < 1:
-        raise ValueError(f"every must be >= 1, got {every}")
-    return lambda t: float(lr * drop ** (t // every))
-
-
-def exponential_decay(lr: float, gamma: float) -> Schedule:
-    """lr(t) = lr * gamma^t."""
-    _check_nonneg(lr=lr, gamma=gamma)
-    return lambda t: float(lr * gamma**t)
-
-
-def cosine_decay(lr: float, total_steps: int, lr_min: float = 0.0) -> Schedule:
-    """lr(t) = lr_min + (lr - lr_min)(1 + cos(pi min(t, T)/T)) / 2 with T = total_steps."""
-    _check_nonneg(lr=lr, lr_min=lr_min)
-    if total_steps < 1:
-        raise ValueError(f"total_steps must be >= 1, got {total_steps}")
-    return lambda t: float(lr_min + (lr - lr_min) * (1 + math.cos(math.pi * min(t, total_steps) / total_steps)) / 2)
-
-
-def warmup(schedule: Schedule | float, warmup_steps: int) -> Schedule:
-    """lr(t) = schedule(t) (t + 1) / warmup_steps for t < warmup_steps, then schedule(t)."""
-    base = schedule if callable(schedule) else constant(schedule)
-    if warmup_steps < 0:
-        raise ValueError(f"warmup_steps must be >= 0, got {warmup_steps}")
-    return lambda t: float(base(t) * min(1.0, (t + 1) / warmup_steps)) if warmup_steps else float(base(t))
-
-
 def clip_grad_norm(model_or_grads: HasParameters | Mapping[str, Array], max_norm: float) -> float:
-    """If ||g||_2 > max_norm over all gradients, scale them by max_norm / (||g||_2 + 1e-6); returns ||g||_2 before."""
-    _check_nonneg(max_norm=max_norm)
-    grads = model_or_grads.gradients() if hasattr(model_or_grads, "gradients") else model_or_grads
-    total = float(np.sqrt(sum(float(np.sum(g * g)) for g in grads.values())))
+    """If ||g||_2 > max_norm over all gradients, scale them by max_norm / (||g||_2 + 1e-6); returns ||g||_2 before.
+
+    Parameters
+    ----------
+    model_or_grads : Sequential or mapping of str to ndarray
+        A model (its gradients() are clipped) or the gradient arrays themselves, changed in place.
+    max_norm : float
+        The largest allowed norm (> 0).
+
+    Examples
+    --------
+    >>> grads = {"a": np.array([3.0, 0.0]), "b": np.array([4.0])}
+    >>> clip_grad_norm(grads, max_norm=1.0)
+    5.0
+    >>> grads["a"].round(6)
+    array([0.6, 0. ])
+    """
+    max_norm = real_number(max_norm, "max_norm", "clip_grad_norm", low=0.0, low_open=True)
+    if isinstance(model_or_grads, Mapping):
+        grads = model_or_grads
+    elif hasattr(model_or_grads, "gradients"):
+        grads = model_or_grads.gradients()
+    else:
+        raise ArgumentTypeError(
+            f"clip_grad_norm: model_or_grads must be a model or a dict of gradients, got {type(model_or_grads).__name__}"
+        )
+    flat = [np.ravel(g) for g in grads.values()]
+    total = math.sqrt(sum(float(np.dot(g, g)) for g in flat))
     scale = max_norm / (total + 1e-6)
     if scale < 1.0:
         for g in grads.values():
             g *= scale
     return total
+
+
+__all__ = [
+    "SGD",
+    "AdaGrad",
+    "Adam",
+    "AdamW",
+    "HasParameters",
+    "Optimizer",
+    "RMSProp",
+    "Schedule",
+    "clip_grad_norm",
+    "constant",
+    "cosine_decay",
+    "exponential_decay",
+    "per_epoch",
+    "step_decay",
+    "warmup",
+]

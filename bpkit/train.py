@@ -1,80 +1,200 @@
 """The training loop: mini-batches, forward, loss, backward, update (book/06_backprop_in_code.ipynb).
 
 One epoch visits every example once, in mini-batches of ``batch_size`` rows (shuffled with the given
-Generator). Each step computes J on the batch, backpropagates dJ/dY through the model and lets the
-optimizer update the parameters. ``fit`` records per-epoch losses, metrics and per-layer gradient
-norms ||dJ/dW_l||_F, the quantity that reveals vanishing and exploding gradients.
+Generator). Each step zeroes the gradients, computes J on the batch, backpropagates dJ/dY through
+the model and lets the optimizer update the parameters. ``fit`` records per epoch the training loss
+and metrics, averaged over the epoch's batches (as Keras reports them, at no extra cost), the
+validation loss and metrics when validation data is given, and on request the per-layer gradient
+norms ||dJ/dW_l||_F that reveal vanishing and exploding gradients.
+
+How predictions become classes (``accuracy``, ``evaluate``) follows the loss: logits of
+``CrossEntropy`` or ``BinaryCrossEntropy(from_logits=True)`` are thresholded at 0 (one column) or
+arg-maxed; probabilities at 1/2. A regression loss (MSE, SquaredError) reports no accuracy unless
+asked for, and then only for 0/1 or integer targets.
 """
 
 from __future__ import annotations
 
-import copy
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from bpkit.losses import Loss
+from bpkit.data import iterate_minibatches
+from bpkit.errors import ArgumentTypeError, ArgumentValueError, DivergenceError, ShapeError
+from bpkit.losses import BinaryCrossEntropy, CrossEntropy, Loss, get_loss
 from bpkit.model import Sequential
 from bpkit.optim import Optimizer, clip_grad_norm
+from bpkit.validate import Array, as_array, generator, integer, real_number
 
-Array = NDArray[np.float64]
+__all__ = ["METRICS", "DivergenceError", "History", "accuracy", "evaluate", "fit", "iterate_minibatches"]
+
+#: The metric names fit and evaluate know.
+METRICS = ("accuracy",)
 
 
-class DivergenceError(FloatingPointError):
-    """The loss became NaN or infinite during training."""
+def _flag(value: object, name: str, where: str) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise ArgumentTypeError(f"{where}: {name} must be True or False, got {value!r}")
+    return bool(value)
+
+
+def as_loss(loss: object, where: str) -> Loss:
+    """A Loss object, or one looked up by name ('mse', 'cross_entropy', ...); a bpkit error naming loss."""
+    if isinstance(loss, Loss):
+        return loss
+    if isinstance(loss, str):
+        try:
+            return get_loss(loss)
+        except ValueError as exc:
+            raise ArgumentValueError(f"{where}: loss {loss!r} is not a known loss name ({exc})") from exc
+    hint = " (the order is fit(model, loss, optimizer, X, y, ...))" if isinstance(loss, Optimizer) else ""
+    raise ArgumentTypeError(f"{where}: loss must be a bpkit Loss such as MSE(), got {type(loss).__name__}{hint}")
+
+
+def _labels(y: ArrayLike, width: int, where: str) -> NDArray[np.int64]:
+    """Class labels (N,) from targets y, for a model output of `width` columns; a bpkit error naming y."""
+    t = as_array(y, "y", where, ndim=(1, 2))
+    if width > 1:
+        if t.ndim == 2:
+            if t.shape[1] != width:
+                raise ShapeError(
+                    f"{where}: y as one-hot rows must have {width} columns, one per output, got shape {t.shape}"
+                )
+            return t.argmax(axis=1)
+        labels = t
+    else:
+        if t.ndim == 2 and t.shape[1] != 1:
+            raise ShapeError(f"{where}: y for a one-column output must have shape (N,) or (N, 1), got {t.shape}")
+        labels = t.reshape(-1)
+    if not np.all(np.mod(labels, 1) == 0):
+        raise ArgumentValueError(
+            f"{where}: y must hold class labels for accuracy, got non-integer values (a regression has no accuracy)"
+        )
+    top = max(width, 2) - 1
+    if labels.min() < 0 or labels.max() > top:
+        raise ArgumentValueError(f"{where}: y must hold class labels in [0, {top}], got values in [{labels.min():g}, {labels.max():g}]")
+    return labels.astype(np.int64)
+
+
+def _decider(threshold: float) -> Callable[[Array], NDArray[np.int64]]:
+    """Predicted classes of outputs: argmax over C > 1 columns, [output > threshold] for one column."""
+
+    def decide(y_hat: Array) -> NDArray[np.int64]:
+        if y_hat.ndim == 2 and y_hat.shape[1] > 1:
+            return y_hat.argmax(axis=1)
+        return (y_hat.reshape(-1) > threshold).astype(np.int64)
+
+    return decide
+
+
+def _threshold(loss: Loss) -> float:
+    """Where one output column is cut into classes: 0 for logits, 1/2 for probabilities (and other losses)."""
+    return 0.0 if isinstance(loss, BinaryCrossEntropy) and loss.from_logits else 0.5
 
 
 def accuracy(y_hat: ArrayLike, y: ArrayLike, threshold: float = 0.5) -> float:
-    """Fraction correct: argmax_c y_hat[n, c] == y[n] for C > 1 outputs, [y_hat_n > threshold] == y_n for one."""
-    y_hat = np.asarray(y_hat, dtype=np.float64)
-    y = np.asarray(y)
-    if y_hat.ndim == 2 and y_hat.shape[1] > 1:
-        pred = y_hat.argmax(axis=1)
-        labels = y.argmax(axis=1) if y.ndim == 2 and y.shape[1] > 1 else y.reshape(-1)
-    else:
-        pred = (y_hat.reshape(-1) > threshold).astype(np.int64)
-        labels = y.reshape(-1)
-    if pred.shape != labels.shape:
-        raise ValueError(f"accuracy: {pred.shape[0]} predictions but {labels.shape[0]} labels")
-    return float(np.mean(pred == labels))
+    """Fraction of correct predictions: argmax_c y_hat[n, c] == y_n for C > 1 outputs, [y_hat_n > threshold] == y_n for one.
+
+    Parameters
+    ----------
+    y_hat : array_like, shape (N, C) or (N,) or (N, 1)
+        Model outputs.
+    y : array_like, shape (N,) or (N, C) or (N, 1)
+        Integer labels, or one-hot (probability) rows of the same width C as y_hat.
+    threshold : float
+        Cut of a single output column: 0.5 for probabilities, 0 for logits (evaluate and fit choose
+        it from the loss).
+
+    Examples
+    --------
+    >>> accuracy([[0.1, 0.9], [0.8, 0.2]], [1, 1])
+    0.5
+    >>> accuracy([[2.0], [-1.0]], [1, 0], threshold=0.0)  # logits
+    1.0
+    """
+    where = "accuracy"
+    out = as_array(y_hat, "y_hat", where, ndim=(1, 2), finite=False)
+    threshold = real_number(threshold, "threshold", where)
+    width = out.shape[1] if out.ndim == 2 else 1
+    labels = _labels(y, width, where)
+    if labels.shape[0] != out.shape[0]:
+        raise ShapeError(f"{where}: y_hat has {out.shape[0]} predictions but y has {labels.shape[0]} labels")
+    return float(np.mean(_decider(threshold)(out) == labels))
 
 
-METRICS = {"accuracy": accuracy}
-
-
-def iterate_minibatches(
-    X: Array, y: Array, batch_size: int, rng: np.random.Generator | None = None, shuffle: bool = True
-) -> Iterator[tuple[Array, Array]]:
-    """Yield (X_B, y_B) batches of at most batch_size rows covering every row once."""
-    n = X.shape[0]
-    if shuffle:
-        if not isinstance(rng, np.random.Generator):
-            raise TypeError("shuffling needs rng=np.random.default_rng(seed)")
-        order = rng.permutation(n)
-    else:
-        order = np.arange(n)
-    for start in range(0, n, batch_size):
-        idx = order[start : start + batch_size]
-        yield X[idx], y[idx]
+def _metrics(metrics: object, loss: Loss, where: str) -> tuple[str, ...]:
+    """The metric names: the loss's default for None, a single name, or a sequence of known names."""
+    if metrics is None:
+        return ("accuracy",) if isinstance(loss, (CrossEntropy, BinaryCrossEntropy)) else ()
+    names = (metrics,) if isinstance(metrics, str) else metrics
+    if not isinstance(names, (tuple, list)) or not all(isinstance(m, str) for m in names):
+        raise ArgumentTypeError(f"{where}: metrics must be a metric name or a list of names such as ['accuracy'], got {metrics!r}")
+    unknown = [m for m in names if m not in METRICS]
+    if unknown:
+        raise ArgumentValueError(f"{where}: metrics {unknown} are not known; known metrics: {list(METRICS)}")
+    return tuple(names)
 
 
 def evaluate(
-    model: Sequential, loss: Loss, X: ArrayLike, y: ArrayLike, metrics: Sequence[str] = ("accuracy",)
+    model: Sequential, loss: Loss | str, X: ArrayLike, y: ArrayLike, metrics: str | Sequence[str] | None = None
 ) -> dict[str, float]:
-    """{'loss': J(model(X), y), metric: value, ...} in evaluation mode."""
+    """{'loss': J(model(X), y), metric: value, ...} in evaluation mode (dropout off).
+
+    Parameters
+    ----------
+    model : Sequential
+        The trained model.
+    loss : Loss or str
+        The loss, which also says how outputs become classes (see the module).
+    X : array_like, shape (N, n_in)
+        Inputs.
+    y : array_like
+        Targets, as the loss expects them.
+    metrics : str or sequence of str, optional
+        Names from METRICS; by default accuracy for CrossEntropy and BinaryCrossEntropy, none
+        for other losses.
+
+    Examples
+    --------
+    >>> from bpkit.model import MLP
+    >>> scores = evaluate(MLP([2, 2], seed=0), CrossEntropy(), [[0.0, 0.0], [1.0, 1.0]], [0, 1])
+    >>> sorted(scores), scores["loss"] > 0
+    (['accuracy', 'loss'], True)
+    """
+    where = "evaluate"
+    model = _model(model, where)
+    loss = as_loss(loss, where)
+    names = _metrics(metrics, loss, where)
+    X = as_array(X, "X", where, ndim=2)
     y_hat = model.predict(X)
     out = {"loss": loss(y_hat, y)}
-    for name in metrics:
-        out[name] = METRICS[name](y_hat, y)
+    if "accuracy" in names:
+        labels = _labels(y, y_hat.shape[1] if y_hat.ndim == 2 else 1, where)
+        out["accuracy"] = float(np.mean(_decider(_threshold(loss))(y_hat) == labels))
     return out
 
 
 @dataclass
 class History:
-    """What fit() measured, one entry per epoch."""
+    """What fit() measured, one entry per epoch.
+
+    Attributes
+    ----------
+    loss : list of float
+        Training loss: the mean of the epoch's batch losses (weighted by batch size), or with
+        fit(evaluate_train=True) the loss of the whole training set after the epoch.
+    val_loss : list of float
+        Loss on the validation data after each epoch.
+    metrics, val_metrics : dict of str to list of float
+        The same for each metric.
+    grad_norms : list of dict
+        With fit(grad_norms=True): per epoch, the mean over its steps of ||dJ/dW||_F of each weight matrix.
+    best_epoch, stopped_epoch : int or None
+        The epoch with the lowest monitored loss, and where early stopping stopped.
+    """
 
     loss: list[float] = field(default_factory=list)
     val_loss: list[float] = field(default_factory=list)
@@ -90,20 +210,36 @@ class History:
         return len(self.loss)
 
 
-def _check_data(model: Sequential, X: ArrayLike, y: ArrayLike) -> tuple[Array, Array]:
-    """X as float64 (N, d) and y with N rows."""
-    X = np.asarray(X, dtype=np.float64)
-    y = np.asarray(y)
-    if X.ndim != 2:
-        raise ValueError(f"X must have shape (N, features), got {X.shape}")
-    if y.shape[0] != X.shape[0]:
-        raise ValueError(f"X has {X.shape[0]} rows but y has {y.shape[0]}")
-    return X, y
+def _model(model: object, where: str) -> Sequential:
+    if not isinstance(model, Sequential):
+        raise ArgumentTypeError(f"{where}: model must be a bpkit model (Sequential or MLP), got {type(model).__name__}")
+    return model
+
+
+def _data(X: ArrayLike, y: ArrayLike, where: str, label: str = "") -> tuple[Array, np.ndarray]:
+    """X as float64 (N, d) and y with N rows (integer labels keep their dtype); NaN and empty refused."""
+    names = (f"{label}X", f"{label}y") if label else ("X", "y")
+    X_arr = as_array(X, names[0], where, ndim=2)
+    y_checked = as_array(y, names[1], where, ndim=(1, 2))
+    y_raw = np.asarray(y)
+    y_arr = y_raw if y_raw.dtype.kind in "iu" else y_checked
+    if y_arr.shape[0] != X_arr.shape[0]:
+        raise ShapeError(
+            f"{where}: {names[0]} and {names[1]} must have the same number of rows, "
+            f"got {names[0]} with {X_arr.shape[0]} rows and {names[1]} with {y_arr.shape[0]}"
+        )
+    return X_arr, y_arr
+
+
+def _finite_parameters(model: Sequential) -> bool:
+    """True when no parameter holds NaN or inf (one cheap pass: a sum is non-finite if any entry is)."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        return all(math.isfinite(float(np.sum(p))) for p in model.parameters().values())
 
 
 def fit(
     model: Sequential,
-    loss: Loss,
+    loss: Loss | str,
     optimizer: Optimizer,
     X: ArrayLike,
     y: ArrayLike,
@@ -111,30 +247,129 @@ def fit(
     batch_size: int = 32,
     rng: np.random.Generator | None = None,
     validation: tuple[ArrayLike, ArrayLike] | None = None,
-    metrics: Sequence[str] = ("accuracy",),
+    metrics: str | Sequence[str] | None = None,
     early_stopping: int | None = None,
     restore_best: bool = True,
     progress: bool = False,
     clip_norm: float | None = None,
     shuffle: bool = True,
+    evaluate_train: bool = False,
+    grad_norms: bool = True,
 ) -> History:
-    """Train with mini-batch gradient descent: per step theta <- optimizer(theta, dJ_B/dtheta)."""
-    X, y = _check_data(model, X, y)
-    if not isinstance(epochs, int) or epochs < 1:
-        raise ValueError(f"epochs must be a positive integer, got {epochs!r}")
-    if not isinstance(batch_size, int) or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
-    if shuffle and not isinstance(rng, np.random.Generator):
-        raise TypeError("fit(shuffle=True) needs rng=np.random.default_rng(seed)")
-    unknown = [m for m in metrics if m not in METRICS]
-    if unknown:
-        raise ValueError(f"unknown metrics {unknown}; known metrics: {sorted(METRICS)}")
-    if early_stopping is not None and early_stopping < 1:
-        raise ValueError(f"early_stopping is a patience in epochs >= 1, got {early_stopping}")
-    val = _check_data(model, *validation) if validation is not None else None
+    """Train with mini-batch gradient descent: per step theta <- optimizer(theta, dJ_B/dtheta).
 
-    history = History(metrics={m: [] for m in metrics}, val_metrics={m: [] for m in metrics} if val else {})
-    best_score, best_params, waited = math.inf, None, 0
+    Each step: ``model.zero_grad()``, forward on the batch, J_B, ``model.backward(dJ_B/dY)``,
+    optional clipping, ``optimizer.step(model)``. A schedule given as the optimizer's lr counts
+    these steps, ceil(N / batch_size) per epoch (bpkit.schedules.per_epoch converts).
+
+    Parameters
+    ----------
+    model : Sequential
+        The model to train, in place.
+    loss : Loss or str
+        The training loss, as an object (MSE(), CrossEntropy(), ...) or by name ('mse', ...).
+    optimizer : Optimizer
+        SGD(0.1), Adam(), ...
+    X : array_like, shape (N, n_in)
+        Finite training inputs, N >= 1.
+    y : array_like, shape (N,) or (N, C)
+        Training targets, as the loss expects them.
+    epochs : int
+        Number of passes over the data (>= 1).
+    batch_size : int
+        Rows per step (>= 1); the last batch of an epoch may be smaller.
+    rng : numpy.random.Generator, optional
+        Shuffles the rows every epoch; needed when shuffle is True.
+    validation : pair (X_val, y_val), optional
+        Data evaluated after every epoch (History.val_loss, val_metrics); early stopping watches it.
+    metrics : str or sequence of str, optional
+        Metric names from METRICS; by default accuracy for CrossEntropy and BinaryCrossEntropy,
+        none for regression losses.
+    early_stopping : int, optional
+        Patience: stop after this many epochs (>= 1) without a new lowest monitored loss (the
+        validation loss, else the training loss).
+    restore_best : bool
+        With early stopping, leave the model at the weights of its best epoch.
+    progress : bool
+        Show a tqdm progress bar.
+    clip_norm : float, optional
+        Clip the gradients' global norm to this value (> 0) before each update.
+    shuffle : bool
+        Visit the rows in a new random order every epoch.
+    evaluate_train : bool
+        Record the loss and metrics of the whole training set after every epoch (one more
+        forward pass over X per epoch) instead of the mean over the epoch's batches.
+    grad_norms : bool
+        Record History.grad_norms (one more pass over the weight gradients per step).
+
+    Returns
+    -------
+    History
+        Per-epoch losses and metrics.
+
+    Raises
+    ------
+    DivergenceError
+        When the loss or a parameter becomes NaN or infinite (the message names the epoch, the
+        step and the learning rate).
+
+    Examples
+    --------
+    >>> from bpkit.data import xor
+    >>> from bpkit.losses import BinaryCrossEntropy
+    >>> from bpkit.model import MLP
+    >>> from bpkit.optim import SGD
+    >>> X, y = xor()
+    >>> model = MLP([2, 4, 1], activation="sigmoid", output_activation="sigmoid", seed=0)
+    >>> history = fit(model, BinaryCrossEntropy(), SGD(0.5, momentum=0.9), X, y, epochs=1500,
+    ...               batch_size=4, shuffle=False)
+    >>> history.metrics["accuracy"][-1], history.loss[-1] < 0.01
+    (1.0, True)
+    """
+    where = "fit"
+    model = _model(model, where)
+    if isinstance(loss, Optimizer) and isinstance(optimizer, (Loss, str)):
+        raise ArgumentTypeError(
+            f"{where}: loss and optimizer are swapped: the order is fit(model, loss, optimizer, X, y, ...), "
+            f"got loss={type(loss).__name__} and optimizer={type(optimizer).__name__}"
+        )
+    loss = as_loss(loss, where)
+    if not isinstance(optimizer, Optimizer):
+        raise ArgumentTypeError(
+            f"{where}: optimizer must be a bpkit optimizer such as SGD(0.1) or Adam(), got {optimizer!r}"
+        )
+    X, y = _data(X, y, where)
+    epochs = integer(epochs, "epochs", where)
+    batch_size = integer(batch_size, "batch_size", where)
+    shuffle = _flag(shuffle, "shuffle", where)
+    if shuffle:
+        rng = generator(rng, where)
+    names = _metrics(metrics, loss, where)
+    if early_stopping is not None:
+        early_stopping = integer(early_stopping, "early_stopping", where)
+    restore_best = _flag(restore_best, "restore_best", where)
+    progress = _flag(progress, "progress", where)
+    evaluate_train = _flag(evaluate_train, "evaluate_train", where)
+    record_norms = _flag(grad_norms, "grad_norms", where)
+    if clip_norm is not None:
+        clip_norm = real_number(clip_norm, "clip_norm", where, low=0.0, low_open=True)
+    val = None
+    if validation is not None:
+        if not isinstance(validation, (tuple, list)) or len(validation) != 2:
+            raise ArgumentValueError(
+                f"{where}: validation must be a pair (X_val, y_val), got "
+                + (f"a sequence of length {len(validation)}" if isinstance(validation, (tuple, list)) else repr(validation))
+            )
+        val = _data(validation[0], validation[1], where, "validation ")
+
+    width = model.predict(X[:1]).shape[-1]  # checks X against the model before any training
+    labels = _labels(y, width, where) if "accuracy" in names else None
+    if val is not None and labels is not None:
+        _labels(val[1], width, where)
+    decide = _decider(_threshold(loss))
+
+    history = History(metrics={m: [] for m in names}, val_metrics={m: [] for m in names} if val else {})
+    best_score, best_state, waited = math.inf, None, 0
     epoch_iter: Sequence[int] | Iterator[int] = range(1, epochs + 1)
     bar = None
     if progress:
@@ -142,49 +377,63 @@ def fit(
 
         bar = tqdm(epoch_iter, desc="training", unit="epoch")
         epoch_iter = bar
-    weight_keys = [k for k in model.parameters() if k.startswith("W")]
+    weight_keys = [k for k, p in model.parameters().items() if p.ndim >= 2]
+    n = X.shape[0]
+    index = np.arange(n)
 
     for epoch in epoch_iter:
         model.train()
-        sums = {k: 0.0 for k in weight_keys}
-        steps = 0
-        for step, (Xb, yb) in enumerate(iterate_minibatches(X, y, batch_size, rng, shuffle), start=1):
-            with np.errstate(over="ignore", invalid="ignore"):  # a blow-up is reported just below
+        order = rng.permutation(n) if shuffle and rng is not None else index
+        Xs, ys = (X[order], y[order]) if shuffle else (X, y)
+        labels_s = None if labels is None else labels[order]
+        sums = dict.fromkeys(weight_keys, 0.0)
+        total, correct, step = 0.0, 0, 0
+        with np.errstate(over="ignore", invalid="ignore"):  # a blow-up is reported as a DivergenceError
+            for start in range(0, n, batch_size):
+                step += 1
+                Xb, yb = Xs[start : start + batch_size], ys[start : start + batch_size]
+                model.zero_grad()
                 y_hat = model.forward(Xb)
                 J = loss(y_hat, yb)
-            if not math.isfinite(J):
-                raise DivergenceError(
-                    f"the loss became {J} at epoch {epoch}, step {step} with learning rate "
-                    f"{optimizer.current_lr:g}; try a smaller learning rate (or clip_norm)"
-                )
-            with np.errstate(over="ignore", invalid="ignore"):  # a blow-up shows in the next loss
-                model.zero_grad()
+                if not math.isfinite(J):
+                    raise DivergenceError(
+                        f"the loss became {J} at epoch {epoch}, step {step} with learning rate "
+                        f"{optimizer.current_lr:g}; try a smaller learning rate (or clip_norm)"
+                    )
+                total += J * Xb.shape[0]
+                if labels_s is not None:
+                    correct += int(np.count_nonzero(decide(y_hat) == labels_s[start : start + batch_size]))
                 model.backward(loss.grad(y_hat, yb), input_grad=False)
-                grads = model.gradients()
-                for k in weight_keys:
-                    sums[k] += float(np.linalg.norm(grads[k]))
+                if record_norms:
+                    grads = model.gradients()
+                    for k in weight_keys:
+                        g = grads[k].ravel()
+                        sums[k] += math.sqrt(float(np.dot(g, g)))
                 if clip_norm is not None:
                     clip_grad_norm(model, clip_norm)
                 optimizer.step(model)
-            steps += 1
-        history.grad_norms.append({k: s / steps for k, s in sums.items()})
-
-        with np.errstate(over="ignore", invalid="ignore"):
-            train_scores = evaluate(model, loss, X, y, metrics)
-        if not math.isfinite(train_scores["loss"]):
+        if not _finite_parameters(model):
             raise DivergenceError(
-                f"the loss became {train_scores['loss']} at epoch {epoch}, step {steps} with learning rate "
-                f"{optimizer.current_lr:g} (after the epoch's last update); try a smaller learning rate "
-                "(or clip_norm)"
+                f"a parameter became NaN or infinite at epoch {epoch}, step {step} with learning rate "
+                f"{optimizer.current_lr:g} (after the epoch's last update); try a smaller learning rate (or clip_norm)"
             )
+        if record_norms:
+            history.grad_norms.append({k: s / step for k, s in sums.items()})
+        if evaluate_train:
+            with np.errstate(over="ignore", invalid="ignore"):
+                train_scores = evaluate(model, loss, X, y, names)
+        else:
+            train_scores = {"loss": total / n}
+            if labels is not None:
+                train_scores["accuracy"] = correct / n
         history.loss.append(train_scores["loss"])
-        for m in metrics:
+        for m in names:
             history.metrics[m].append(train_scores[m])
         score = train_scores["loss"]
         if val is not None:
-            val_scores = evaluate(model, loss, *val, metrics)
+            val_scores = evaluate(model, loss, val[0], val[1], names)
             history.val_loss.append(val_scores["loss"])
-            for m in metrics:
+            for m in names:
                 history.val_metrics[m].append(val_scores[m])
             score = val_scores["loss"]
         if bar is not None:
@@ -193,7 +442,7 @@ def fit(
         if score < best_score:
             best_score, waited, history.best_epoch = score, 0, epoch
             if early_stopping is not None and restore_best:
-                best_params = copy.deepcopy(model.parameters())
+                best_state = model.state_dict()
         else:
             waited += 1
             if early_stopping is not None and waited >= early_stopping:
@@ -201,7 +450,6 @@ def fit(
                 break
     if bar is not None:
         bar.close()
-    if best_params is not None:  # early stopping: leave the model at its best epoch
-        for k, p in model.parameters().items():
-            p[...] = best_params[k]
+    if best_state is not None:  # early stopping: leave the model at its best epoch
+        model.load_state_dict(best_state)
     return history

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bpkit.errors import ArgumentTypeError, ArgumentValueError, ShapeError
 from bpkit.gradcheck import KinkWarning, check_model, format_error, numerical_gradient, relative_error
 from bpkit.layers import Dense
 from bpkit.losses import MSE, SquaredError
@@ -40,17 +41,57 @@ def test_relative_error_conventions() -> None:
     assert relative_error(0.0, 0.0) == 0.0
     assert relative_error(1.0, 1.0 + 1e-9) == pytest.approx(1e-9, rel=1e-6)
     assert relative_error(2.0, -2.0) == 2.0
-    with pytest.raises(ValueError, match="shapes"):
+    with pytest.raises(ShapeError, match="shapes"):
         relative_error(np.zeros(2), np.zeros(3))
 
 
 def test_numerical_gradient_input_errors() -> None:
-    with pytest.raises(TypeError, match="float64"):
+    with pytest.raises(ArgumentTypeError, match="x must be the float64 NumPy array"):
         numerical_gradient(lambda: 0.0, np.zeros(3, dtype=np.float32))
-    with pytest.raises(ValueError, match="order must be 2 or 4"):
+    with pytest.raises(ArgumentValueError, match="order must be 2 or 4"):
         numerical_gradient(lambda: 0.0, np.zeros(3), order=3)
-    with pytest.raises(ValueError, match="eps must be positive"):
+    with pytest.raises(ArgumentValueError, match="eps must be a finite number > 0"):
         numerical_gradient(lambda: 0.0, np.zeros(3), eps=0.0)
+    with pytest.raises(ArgumentTypeError, match=r"f must take no argument \(reading x\) or one \(x\)"):
+        numerical_gradient(lambda a, b: 0.0, np.zeros(3))
+    with pytest.raises(ArgumentTypeError, match="f must return a real number, got ndarray of shape"):
+        numerical_gradient(lambda v: v * 2, np.zeros(3))
+
+
+def test_numerical_gradient_takes_f_of_x_or_f_reading_x() -> None:
+    x = np.array([0.3, -1.2])
+    by_argument = numerical_gradient(lambda v: float(np.sum(np.sin(v))), x)
+    by_closure = numerical_gradient(lambda: float(np.sum(np.sin(x))), x)
+    assert np.array_equal(by_argument, by_closure) and np.allclose(by_argument, np.cos(x), atol=1e-9)
+
+
+def test_an_interrupted_check_restores_the_weight() -> None:
+    x = np.array([1.0, 2.0, 3.0])
+    calls = []
+
+    def f() -> float:
+        calls.append(x.copy())
+        if len(calls) == 3:
+            raise KeyboardInterrupt  # e.g. Ctrl-C in the middle of a stencil
+        return float(x.sum())
+
+    with pytest.raises(KeyboardInterrupt):
+        numerical_gradient(f, x)
+    assert np.array_equal(x, [1.0, 2.0, 3.0])
+    assert not np.array_equal(calls[-1], x)  # it was perturbed when the interrupt came
+
+
+def test_check_model_zeroes_stale_gradients_and_checks_its_arguments() -> None:
+    rng = np.random.default_rng(0)
+    model = MLP([3, 4, 2], activation="tanh", seed=0)
+    X, y = rng.normal(size=(5, 3)), rng.normal(size=(5, 2))
+    model.backward(model.forward(X * 3))  # stale gradients that a check must not add to
+    assert check_model(model, MSE(), X, y).passed
+    assert check_model(model, "mse", X, y).passed
+    with pytest.raises(ArgumentValueError, match="order must be 2 or 4"):
+        check_model(model, MSE(), X, y, order=3)
+    with pytest.raises(ArgumentValueError, match="X must be finite"):
+        check_model(model, MSE(), X * np.nan, y)
 
 
 def test_check_model_passes_a_correct_model_and_catches_a_bug() -> None:
@@ -64,8 +105,8 @@ def test_check_model_passes_a_correct_model_and_catches_a_bug() -> None:
 
     class WrongDense(Dense):
         def backward(self, grad_out):  # forgets the activation's derivative, as seed 000's text does
-            self.dW[...] = grad_out.T @ self.x
-            self.db[...] = grad_out.sum(axis=0)
+            self.dW[...] += grad_out.T @ self.x
+            self.db[...] += grad_out.sum(axis=0)
             return grad_out @ self.W
 
     bad = Sequential([WrongDense(3, 4, activation="tanh", rng=rng), Dense(4, 2, rng=rng)])

@@ -60,6 +60,7 @@ def test_gradients_and_adam_steps_equal_pytorch() -> None:
     loss = CrossEntropy()
     Xt, yt = torch.from_numpy(X), torch.from_numpy(y)
     for _ in range(5):
+        model.zero_grad()
         logits = model.forward(X)
         J = loss(logits, y)
         model.backward(loss.grad(logits, y))
@@ -87,6 +88,7 @@ def test_mse_and_sgd_momentum_equal_pytorch() -> None:
     opt_t = torch.optim.SGD(net.parameters(), lr=0.1, momentum=0.9, nesterov=True)
     opt_b = SGD(lr=0.1, momentum=0.9, nesterov=True)
     for _ in range(4):
+        model.zero_grad()
         y_hat = model.forward(X)
         model.backward(MSE().grad(y_hat, y))
         opt_b.step(model)

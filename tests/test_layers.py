@@ -7,8 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bpkit.errors import ArgumentTypeError, ArgumentValueError, CallOrderError, ShapeError
 from bpkit.gradcheck import numerical_gradient, relative_error
-from bpkit.layers import ActivationLayer, Dense, Dropout
+from bpkit.layers import ActivationLayer, Dense, Dropout, Layer
 from strategies import seeds
 
 ACTS = ["sigmoid", "tanh", "relu", "leaky_relu", "identity", "softmax"]
@@ -60,20 +61,20 @@ def test_dense_shapes_and_formulas() -> None:
 
 def test_dense_errors_name_the_layer_and_shapes() -> None:
     layer = Dense(2, 3, rng=np.random.default_rng(0))
-    with pytest.raises(RuntimeError, match="forward"):
+    with pytest.raises(CallOrderError, match="Dense 2->3: call forward"):
         layer.backward(np.ones((4, 3)))
-    with pytest.raises(ValueError, match=r"Dense 2->3: expected input of shape \(N, 2\), got \(4, 5\)"):
+    with pytest.raises(ShapeError, match=r"Dense 2->3: X must have shape \(N, 2\), got \(4, 5\)"):
         layer.forward(np.ones((4, 5)))
     layer.forward(np.ones((4, 2)))
-    with pytest.raises(ValueError, match=r"must have shape \(4, 3\), got \(3, 4\)"):
+    with pytest.raises(ShapeError, match=r"grad_out must have the output's shape \(4, 3\), got \(3, 4\)"):
         layer.backward(np.ones((3, 4)))
-    with pytest.raises(ValueError, match=r"W must have shape \(n_out, n_in\) = \(3, 2\), got \(2, 3\)"):
+    with pytest.raises(ShapeError, match=r"W must have shape \(3, 2\), got \(2, 3\)"):
         Dense(2, 3, W=np.ones((2, 3)))
-    with pytest.raises(TypeError, match="rng"):
+    with pytest.raises(ArgumentTypeError, match="rng"):
         Dense(2, 3)
-    with pytest.raises(ValueError, match="known activations"):
+    with pytest.raises(ArgumentValueError, match=r"activation must be one of .* got 'gelu'"):
         Dense(2, 3, activation="gelu", rng=np.random.default_rng(0))
-    with pytest.raises(ValueError, match="positive integer"):
+    with pytest.raises(ArgumentValueError, match="n_in must be an integer >= 1"):
         Dense(0, 3, rng=np.random.default_rng(0))
     assert np.array_equal(Dense(2, 3, init="zeros").W, np.zeros((3, 2)))
 
@@ -113,7 +114,120 @@ def test_dropout_scales_masks_and_backward() -> None:
 
 
 def test_dropout_errors() -> None:
-    with pytest.raises(ValueError, match="0 <= p < 1"):
+    with pytest.raises(ArgumentValueError, match=r"p must be a finite number >= 0 and < 1, got 1.0"):
         Dropout(1.0, np.random.default_rng(0))
-    with pytest.raises(TypeError, match="rng"):
+    with pytest.raises(ArgumentTypeError, match="rng"):
         Dropout(0.5, None)
+    assert Dropout(np.float32(0.5), np.random.default_rng(0)).p == 0.5  # NumPy scalars are numbers
+
+
+# --- the gradient rule: backward adds into grads(), zero_grad() resets them ---
+
+
+@pytest.mark.parametrize("activation", ACTS)
+def test_two_backward_calls_add_their_gradients(activation: str) -> None:
+    rng = np.random.default_rng(4)
+    layer = Dense(3, 2, activation=activation, rng=rng)
+    X1, X2 = rng.normal(size=(4, 3)), rng.normal(size=(5, 3))
+    G1, G2 = rng.normal(size=(4, 2)), rng.normal(size=(5, 2))
+    single = []
+    for X, G in ((X1, G1), (X2, G2)):
+        layer.zero_grad()
+        layer.forward(X)
+        layer.backward(G)
+        single.append({k: g.copy() for k, g in layer.grads().items()})
+    layer.zero_grad()
+    for X, G in ((X1, G1), (X2, G2)):
+        layer.forward(X)
+        layer.backward(G)
+    for k, g in layer.grads().items():
+        assert np.allclose(g, single[0][k] + single[1][k], rtol=1e-13, atol=1e-15)
+
+
+def test_zero_grad_resets_and_is_seen_through_every_accessor() -> None:
+    rng = np.random.default_rng(5)
+    layer = Dense(2, 3, activation="tanh", rng=rng)
+    layer.forward(rng.normal(size=(4, 2)))
+    layer.backward(rng.normal(size=(4, 3)))
+    assert np.any(layer.dW != 0) and np.any(layer.db != 0)
+    layer.zero_grad()
+    assert np.all(layer.dW == 0) and np.all(layer.db == 0)
+    layer.zero_grad()
+    assert all(np.all(g == 0) for g in layer.grads().values())
+    # the input gradient does not depend on what the parameter gradients held
+    X, G = rng.normal(size=(4, 2)), rng.normal(size=(4, 3))
+    layer.forward(X)
+    dX_fresh = layer.backward(G)
+    layer.forward(X)
+    assert np.array_equal(layer.backward(G), dX_fresh)
+    assert np.allclose(layer.dW, 2 * (G * (1 - np.tanh(X @ layer.W.T + layer.b) ** 2)).T @ X)
+
+
+def test_grads_written_by_hand_are_added_to() -> None:
+    layer = Dense(1, 1, W=[[2.0]], b=[0.0])
+    layer.zero_grad()
+    layer.grads()["W"][...] = 10.0  # e.g. a penalty's gradient, added before backward
+    layer.forward(np.array([[3.0]]))
+    layer.backward(np.array([[1.0]]))
+    assert layer.dW[0, 0] == 13.0
+
+
+@pytest.mark.parametrize("make", [
+    lambda: Dense(3, 2, activation="sigmoid", rng=np.random.default_rng(0)),
+    lambda: Dense(3, 2, activation="tanh", rng=np.random.default_rng(0)),
+    lambda: Dense(3, 2, activation="softmax", rng=np.random.default_rng(0)),
+    lambda: Dense(3, 2, activation="relu", rng=np.random.default_rng(0)),
+    lambda: Dense(3, 2, activation="identity", rng=np.random.default_rng(0)),
+    lambda: Dense(3, 2, activation="leaky_relu", rng=np.random.default_rng(0)),
+    lambda: ActivationLayer("sigmoid"),
+    lambda: ActivationLayer("softmax"),
+    lambda: ActivationLayer("leaky_relu"),
+    lambda: ActivationLayer("relu"),
+    lambda: ActivationLayer("identity"),
+    lambda: Dropout(0.5, np.random.default_rng(0)),
+    lambda: Dropout(0.5, np.random.default_rng(0)).eval(),
+])
+def test_modifying_the_output_does_not_change_backward(make) -> None:
+    rng = np.random.default_rng(6)
+    X = rng.normal(size=(4, 3))
+    layer = make()
+    out = layer.forward(X)
+    G = rng.normal(size=out.shape)
+    expected = layer.backward(G)
+    grads = {k: g.copy() for k, g in layer.grads().items()}
+    layer = make()  # a fresh copy: the same weights (and the same dropout mask)
+    out = layer.forward(X)
+    out *= -7.0
+    out += 3.0
+    assert np.array_equal(layer.backward(G), expected)
+    assert all(np.array_equal(g, grads[k]) for k, g in layer.grads().items())
+
+
+def test_fast_path_without_input_gradient_adds_the_same() -> None:
+    rng = np.random.default_rng(7)
+    layer = Dense(3, 2, activation="relu", rng=rng)
+    X, G = rng.normal(size=(4, 3)), rng.normal(size=(4, 2))
+    layer.forward(X)
+    layer.backward(G)
+    full = layer.dW.copy()
+    layer.zero_grad()
+    layer.forward(X)
+    assert layer.backward(G, input_grad=False) is None
+    assert np.array_equal(layer.dW, full)
+    layer.backward_params(G)
+    assert np.allclose(layer.dW, 2 * full)
+
+
+def test_layer_contract_defaults_and_modes() -> None:
+    base = Layer()
+    assert base._cache is None and base.params() == {} and base.buffers() == {} and base.kink_pattern() is None
+    base.zero_grad()
+    drop = Dropout(0.5, np.random.default_rng(0))
+    assert drop.eval() is drop and not drop.training
+    assert drop.train() is drop and drop.training
+    with pytest.raises(ArgumentTypeError, match="mode"):
+        drop.train("False")
+    with pytest.raises(CallOrderError, match="call forward"):
+        ActivationLayer("relu").backward(np.ones((1, 1)))
+    with pytest.raises(CallOrderError, match="call forward"):
+        drop.backward(np.ones((1, 1)))

@@ -8,6 +8,7 @@ import warnings
 import numpy as np
 import pytest
 
+from bpkit.errors import ArgumentTypeError, ArgumentValueError, CallOrderError
 from bpkit.gradcheck import KinkWarning, check_model
 from bpkit.layers import ActivationLayer, Dense, Dropout
 from bpkit.losses import MSE, BinaryCrossEntropy, CrossEntropy, SquaredError
@@ -90,6 +91,7 @@ def test_duplicated_batch_gives_the_same_gradients() -> None:
     loss = CrossEntropy()
     model.backward(loss.grad(model.forward(X), y))
     once = {k: g.copy() for k, g in model.gradients().items()}
+    model.zero_grad()
     model.backward(loss.grad(model.forward(np.vstack([X, X])), np.concatenate([y, y])))
     for k, g in model.gradients().items():
         assert np.allclose(g, once[k], rtol=1e-12, atol=1e-15)
@@ -113,14 +115,153 @@ def test_save_and_load_round_trip(tmp_path) -> None:
     other.load(path)
     X = np.random.default_rng(0).normal(size=(4, 2))
     assert np.array_equal(other.predict(X), model.predict(X))
-    with pytest.raises(ValueError, match="do not match"):
+    with pytest.raises(ArgumentValueError, match=r"has 2 layers but this model has 3"):
         MLP([2, 3, 3, 1]).load(path)
-    with pytest.raises(ValueError, match=r"W1 has shape \(3, 2\) in the file but \(4, 2\)"):
+    with pytest.raises(ArgumentValueError, match=r"layer 1 of the model in file .* is Dense\(2, 3, .* but this model has Dense\(2, 4"):
         MLP([2, 4, 1]).load(path)
+    with pytest.raises(ArgumentValueError, match=r"activation='tanh'"):
+        MLP([2, 3, 1], activation="tanh").load(path)
 
 
 def test_sequential_rejects_non_layers() -> None:
-    with pytest.raises(TypeError, match="not a bpkit Layer"):
+    with pytest.raises(ArgumentTypeError, match=r"layers\[1\] must be a bpkit Layer, got str"):
         Sequential([Dense(2, 2, rng=np.random.default_rng(0)), "relu"])
-    with pytest.raises(ValueError, match="at least one layer"):
+    with pytest.raises(ArgumentValueError, match="at least one layer"):
         Sequential([])
+
+
+# --- the gradient rule in models: weight sharing, accumulation, zero_grad ---
+
+
+@pytest.mark.parametrize("activation", ["tanh", "sigmoid", "identity"])
+def test_weight_sharing_passes_a_gradient_check(activation: str) -> None:
+    rng = np.random.default_rng(0)
+    d = Dense(3, 3, activation=activation, rng=rng)
+    model = Sequential([d, d, Dense(3, 2, rng=rng)])
+    assert list(model.parameters()) == ["W1", "b1", "W2", "b2"]  # the shared layer is listed once
+    assert d.name == "layers 1, 2 (Dense 3->3)"
+    report = check_model(model, MSE(), rng.normal(size=(4, 3)), rng.normal(size=(4, 2)))
+    assert report.passed, str(report)
+
+
+def test_shared_layer_gets_the_sum_of_both_uses() -> None:
+    rng = np.random.default_rng(1)
+    d = Dense(2, 2, activation="tanh", rng=rng)
+    X, G = rng.normal(size=(3, 2)), rng.normal(size=(3, 2))
+    shared = Sequential([d, d])
+    shared.zero_grad()
+    shared.forward(X)
+    dX = shared.backward(G)
+    # by hand: the second use sees A1 = tanh(X W^T + b), the first X
+    Z1 = X @ d.W.T + d.b
+    A1 = np.tanh(Z1)
+    dZ2 = G * (1 - np.tanh(A1 @ d.W.T + d.b) ** 2)
+    dA1 = dZ2 @ d.W
+    dZ1 = dA1 * (1 - A1**2)
+    assert np.allclose(d.dW, dZ2.T @ A1 + dZ1.T @ X, rtol=1e-13)
+    assert np.allclose(d.db, dZ2.sum(0) + dZ1.sum(0), rtol=1e-13)
+    assert np.allclose(dX, dZ1 @ d.W, rtol=1e-13)
+
+
+def test_model_backward_accumulates_until_zero_grad() -> None:
+    rng = np.random.default_rng(2)
+    model = MLP([3, 4, 2], activation="tanh", seed=0)
+    X, y, loss = rng.normal(size=(5, 3)), rng.integers(0, 2, size=5), CrossEntropy()
+    model.zero_grad()
+    model.backward(loss.grad(model.forward(X), y))
+    once = {k: g.copy() for k, g in model.gradients().items()}
+    model.backward(loss.grad(model.forward(X), y))  # no zero_grad: the sum of both
+    assert all(np.allclose(g, 2 * once[k], rtol=1e-13) for k, g in model.gradients().items())
+    model.backward(loss.grad(model.predict(X), y), input_grad=False)  # the cache of the last forward
+    assert all(np.allclose(g, 3 * once[k], rtol=1e-13) for k, g in model.gradients().items())
+    model.zero_grad()
+    assert all(np.all(g == 0) for g in model.gradients().values()) and not model.has_gradients
+
+
+def test_modifying_the_model_output_does_not_change_backward() -> None:
+    rng = np.random.default_rng(3)
+    model = MLP([3, 4, 2], activation="sigmoid", output_activation="sigmoid", seed=0)
+    X, G = rng.normal(size=(5, 3)), rng.normal(size=(5, 2))
+    model.forward(X)
+    expected = model.backward(G)
+    model.zero_grad()
+    out = model.forward(X)
+    out[...] = 0.0
+    assert np.array_equal(model.backward(G), expected)
+
+
+def test_backward_before_forward_is_a_call_order_error() -> None:
+    with pytest.raises(CallOrderError, match="call forward"):
+        MLP([2, 2]).backward(np.ones((1, 2)))
+
+
+def test_nested_sequential_and_container_names() -> None:
+    rng = np.random.default_rng(4)
+    inner = Sequential([Dense(3, 3, activation="tanh", rng=rng), Dense(3, 3, rng=rng)])
+    model = Sequential([Dense(2, 3, activation="tanh", rng=rng), inner, ActivationLayer("tanh"), Dense(3, 1, rng=rng)])
+    assert list(model.parameters()) == ["W1", "b1", "2.W1", "2.b1", "2.W2", "2.b2", "W3", "b3"]
+    assert list(model.gradients()) == list(model.parameters())
+    assert check_model(model, MSE(), rng.normal(size=(4, 2)), rng.normal(size=(4, 1))).passed
+    model.eval()
+    assert not any(layer.training for layer in inner.layers)
+    model.train()
+    assert all(layer.training for layer in inner.layers)
+
+
+def test_predict_proba_and_classes_follow_the_output_activation() -> None:
+    X = np.array([[0.0, 1.0], [2.0, -1.0]])
+    logits = MLP([2, 3], seed=0)
+    z = logits.predict(X)
+    assert np.allclose(logits.predict_proba(X), np.exp(z) / np.exp(z).sum(1, keepdims=True))
+    assert np.array_equal(logits.predict_classes(X), z.argmax(1))
+    soft = MLP([2, 3], output_activation="softmax", seed=0)
+    assert np.allclose(soft.predict_proba(X), soft.predict(X))
+    binary = MLP([2, 1], seed=0)
+    zb = binary.predict(X)[:, 0]
+    assert np.array_equal(binary.predict_classes(X), (zb > 0).astype(int))
+    assert np.allclose(binary.predict_proba(X)[:, 0], 1 / (1 + np.exp(-zb)))
+    with pytest.raises(ArgumentValueError, match="'tanh'"):
+        MLP([2, 1], output_activation="tanh").predict_proba(X)
+
+
+def test_state_dict_round_trip_keeps_arrays_in_place() -> None:
+    model = MLP([2, 3, 1], seed=0)
+    arrays = model.parameters()
+    state = MLP([2, 3, 1], seed=5).state_dict()
+    model.load_state_dict(state)
+    for k, p in model.parameters().items():
+        assert p is arrays[k] and np.array_equal(p, state[k])
+    with pytest.raises(ArgumentValueError, match=r"missing \['b2'\]"):
+        model.load_state_dict({k: v for k, v in state.items() if k != "b2"})
+    with pytest.raises(ArgumentValueError, match=r"state\['W1'\] must have shape"):
+        model.load_state_dict({**state, "W1": np.zeros((2, 2))})
+
+
+def test_save_and_load_file_objects_and_exact_paths(tmp_path) -> None:
+    import io
+
+    model = MLP([2, 3, 1], seed=1)
+    path = tmp_path / "w"  # no .npz: written and read under exactly this name
+    model.save(str(path))
+    assert path.exists() and not (tmp_path / "w.npz").exists()
+    other = MLP([2, 3, 1], seed=2).load(str(path))
+    assert np.array_equal(other.parameters()["W1"], model.parameters()["W1"])
+    buffer = io.BytesIO()
+    model.save(buffer)
+    buffer.seek(0)
+    assert np.array_equal(MLP([2, 3, 1], seed=3).load(buffer).parameters()["b1"], model.parameters()["b1"])
+    np.savez(tmp_path / "plain.npz", W1=np.zeros((3, 2)))
+    with pytest.raises(ArgumentValueError, match="not written by save"):
+        model.load(tmp_path / "plain.npz")
+    with pytest.raises(ArgumentValueError, match="does not exist"):
+        model.load(tmp_path / "missing.npz")
+
+
+def test_mlp_arguments() -> None:
+    with pytest.raises(ArgumentValueError, match="seed must be an integer >= 0"):
+        MLP([2, 1], seed=-1)
+    linear = MLP([2, 3, 1], activation=None, seed=0)  # None: no activation, as in Dense
+    assert linear.layers[0].activation.name == "identity"
+    assert np.array_equal(MLP([2, np.int64(3), 1], seed=np.int64(0)).parameters()["W1"], MLP([2, 3, 1]).parameters()["W1"])
+    with pytest.raises(ArgumentValueError, match=r"sizes\[1\] must be an integer >= 1"):
+        MLP([2, 0, 1])

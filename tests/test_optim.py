@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pytest
 
+from bpkit.errors import ArgumentValueError, CallOrderError, ShapeError
 from bpkit.model import MLP
 from bpkit.optim import (
     SGD,
@@ -18,6 +19,7 @@ from bpkit.optim import (
     constant,
     cosine_decay,
     exponential_decay,
+    per_epoch,
     step_decay,
     warmup,
 )
@@ -119,16 +121,67 @@ def test_defaults_match_pytorch() -> None:
 
 def test_step_on_a_model_and_zero_grad() -> None:
     model = MLP([2, 3, 1], seed=0)
-    before = {k: p.copy() for k, p in model.parameters().items()}
-    for g in model.gradients().values():
-        g[...] = 1.0
+    X = np.array([[0.5, -1.0], [2.0, 0.0]])
     opt = SGD(lr=0.5)
+    with pytest.raises(CallOrderError, match="no gradients"):
+        opt.step(model)  # before any backward: nothing to step with
+    model.backward(model.forward(X))
+    before = {k: p.copy() for k, p in model.parameters().items()}
+    grads = {k: g.copy() for k, g in model.gradients().items()}
     opt.step(model)
     for k, p in model.parameters().items():
-        assert np.allclose(p, before[k] - 0.5)
-    opt.zero_grad()
+        assert np.allclose(p, before[k] - 0.5 * grads[k])
+    opt.zero_grad()  # the models it has stepped
     assert all(np.all(g == 0) for g in model.gradients().values())
     assert opt.t == 1
+    with pytest.raises(CallOrderError, match="no gradients"):
+        AdamW(0.1).step(model)  # after zero_grad, AdamW must not decay the weights silently
+
+
+def test_state_belongs_to_each_parameter() -> None:
+    """One optimizer over two models equals two optimizers; a model of other shapes gets its own state."""
+    X = np.array([[0.5, -1.0], [2.0, 0.0]])
+
+    def grads_of(model):
+        model.zero_grad()
+        model.backward(model.forward(X) - 1.0)
+
+    a, b = MLP([2, 3, 1], seed=0), MLP([2, 3, 1], seed=1)
+    a2, b2 = MLP([2, 3, 1], seed=0), MLP([2, 3, 1], seed=1)
+    shared, alone_a, alone_b = Adam(0.1), Adam(0.1), Adam(0.1)
+    for _ in range(3):
+        for model, opt in ((a, shared), (b, shared), (a2, alone_a), (b2, alone_b)):
+            grads_of(model)
+            opt.step(model)
+    for k in a.parameters():
+        assert np.array_equal(a.parameters()[k], a2.parameters()[k])
+        assert np.array_equal(b.parameters()[k], b2.parameters()[k])
+    other = MLP([2, 5, 5, 1], seed=2)
+    grads_of(other)
+    shared.step(other)
+    assert shared.state_of(other.parameters()["W1"])["step"] == 1
+    assert shared.state_of(a.parameters()["W1"])["step"] == 3
+
+
+def test_schedule_values_are_checked_at_every_step() -> None:
+    theta = np.array([1.0])
+    opt = SGD(lambda t: 0.1 if t < 2 else -0.5)
+    for _ in range(2):
+        opt.step_arrays({"x": theta}, {"x": np.array([1.0])})
+    with pytest.raises(ArgumentValueError, match=r"returned lr = -0.5 at step 2"):
+        opt.step_arrays({"x": theta}, {"x": np.array([1.0])})
+    assert np.isclose(theta[0], 0.8)  # the refused step changed nothing
+    with pytest.raises(ArgumentValueError, match=r"returned lr = nan at step 0"):
+        SGD(lambda t: float("nan")).step_arrays({"x": theta}, {"x": np.array([1.0])})
+    assert SGD(lambda t: np.float32(0.5)).current_lr == 0.5
+    s = per_epoch(step_decay(1.0, drop=0.5, every=1), steps_per_epoch=4)
+    assert [s(t) for t in (0, 3, 4, 8)] == [1.0, 1.0, 0.5, 0.25]
+
+
+def test_numpy_scalars_are_numbers() -> None:
+    assert SGD(np.float32(0.1)).lr == pytest.approx(0.1)
+    assert Adam(betas=(np.float64(0.8), 0.9)).betas == (0.8, 0.9)
+    assert clip_grad_norm({"a": np.array([3.0, 4.0])}, np.int64(1)) == 5.0
 
 
 def test_schedules() -> None:
@@ -157,15 +210,17 @@ def test_clip_grad_norm_like_pytorch() -> None:
 
 
 def test_bad_hyperparameters_and_keys() -> None:
-    with pytest.raises(ValueError, match="lr must be a finite number >= 0"):
+    with pytest.raises(ArgumentValueError, match="SGD: lr must be a finite number >= 0"):
         SGD(lr=-1.0)
-    with pytest.raises(ValueError, match="Nesterov"):
+    with pytest.raises(ArgumentValueError, match="Nesterov"):
         SGD(lr=0.1, nesterov=True)
-    with pytest.raises(ValueError, match="betas"):
+    with pytest.raises(ArgumentValueError, match="betas"):
         Adam(betas=(1.0, 0.999))
-    with pytest.raises(ValueError, match="differ from gradient keys"):
+    with pytest.raises(ArgumentValueError, match=r"betas must be a pair \(beta1, beta2\)"):
+        Adam(betas=(0.9,))
+    with pytest.raises(ArgumentValueError, match="differ from gradient keys"):
         SGD(0.1).step_arrays({"a": np.zeros(2)}, {"b": np.zeros(2)})
-    with pytest.raises(ValueError, match="gradient shape"):
+    with pytest.raises(ShapeError, match="gradient shape"):
         SGD(0.1).step_arrays({"a": np.zeros(2)}, {"a": np.zeros(3)})
 
 

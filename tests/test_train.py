@@ -7,6 +7,7 @@ import time
 import numpy as np
 import pytest
 
+from bpkit.errors import ArgumentTypeError, ArgumentValueError, ShapeError
 from bpkit.layers import Dense, Dropout
 from bpkit.losses import MSE, BinaryCrossEntropy, CrossEntropy
 from bpkit.model import MLP, Sequential
@@ -32,12 +33,39 @@ def test_history_records_losses_metrics_and_grad_norms() -> None:
     X = rng.normal(size=(64, 3))
     y = (X[:, 0] + X[:, 1] > 0).astype(int)
     model = MLP([3, 8, 8, 2], activation="tanh", seed=0)
-    h = fit(model, CrossEntropy(), Adam(0.01), X, y, epochs=5, batch_size=16, rng=rng, validation=(X[:16], y[:16]))
+    h = fit(model, CrossEntropy(), Adam(0.01), X, y, epochs=5, batch_size=16, rng=rng, validation=(X[:16], y[:16]),
+            grad_norms=True, evaluate_train=True)
     assert h.epochs_run == 5 and len(h.val_loss) == 5 and len(h.metrics["accuracy"]) == 5
     assert list(h.grad_norms[0]) == ["W1", "W2", "W3"]
     assert all(v > 0 for row in h.grad_norms for v in row.values())
     assert h.loss[-1] < h.loss[0]
     assert h.loss[-1] == pytest.approx(evaluate(model, CrossEntropy(), X, y)["loss"])
+    assert h.metrics["accuracy"][-1] == evaluate(model, CrossEntropy(), X, y)["accuracy"]
+    assert h.val_loss[-1] == pytest.approx(evaluate(model, CrossEntropy(), X[:16], y[:16])["loss"])
+
+
+def test_history_by_default_averages_the_epochs_batches() -> None:
+    """Without evaluate_train the training loss and accuracy are the batch-size-weighted means over the epoch."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(50, 3))
+    y = (X[:, 0] > 0).astype(int)
+    model = MLP([3, 4, 2], activation="tanh", seed=0)
+    replay = MLP([3, 4, 2], activation="tanh", seed=0)
+    h = fit(model, CrossEntropy(), SGD(0.1), X, y, epochs=1, batch_size=16, rng=np.random.default_rng(9))
+    assert h.grad_norms == []
+    order = np.random.default_rng(9).permutation(50)
+    losses, correct, opt, loss = [], 0, SGD(0.1), CrossEntropy()
+    for start in range(0, 50, 16):
+        idx = order[start:start + 16]
+        replay.zero_grad()
+        out = replay.forward(X[idx])
+        losses.append(loss(out, y[idx]) * idx.size)
+        correct += int(np.sum(out.argmax(1) == y[idx]))
+        replay.backward(loss.grad(out, y[idx]))
+        opt.step(replay)
+    assert h.loss[0] == pytest.approx(sum(losses) / 50, rel=1e-12)
+    assert h.metrics["accuracy"][0] == correct / 50
+    assert all(np.array_equal(p, replay.parameters()[k]) for k, p in model.parameters().items())
 
 
 def test_same_seed_same_history() -> None:
@@ -94,8 +122,10 @@ def test_accuracy_and_minibatches() -> None:
     assert accuracy(np.array([[0.1, 0.9], [0.8, 0.2]]), np.array([1, 1])) == 0.5
     assert accuracy(np.array([[0.1, 0.9]]), np.array([[0.0, 1.0]])) == 1.0
     assert accuracy(np.array([[0.7], [0.2]]), np.array([[1.0], [0.0]])) == 1.0
-    with pytest.raises(ValueError, match="3 predictions but 2 labels"):
+    with pytest.raises(ShapeError, match="3 predictions but y has 2 labels"):
         accuracy(np.zeros((3, 2)), np.zeros(2))
+    with pytest.raises(ShapeError, match="y as one-hot rows must have 2 columns"):
+        accuracy(np.zeros((2, 2)), np.eye(3)[:2])
     X, y = np.arange(10.0).reshape(5, 2), np.arange(5)
     batches = list(iterate_minibatches(X, y, 2, np.random.default_rng(0)))
     assert [len(b[1]) for b in batches] == [2, 2, 1]
@@ -105,14 +135,37 @@ def test_accuracy_and_minibatches() -> None:
 def test_fit_input_errors() -> None:
     model = MLP([2, 2], seed=0)
     X, y = np.zeros((4, 2)), np.zeros((4, 2))
-    with pytest.raises(TypeError, match="rng"):
+    with pytest.raises(ArgumentTypeError, match="rng"):
         fit(model, MSE(), SGD(0.1), X, y, epochs=1)
-    with pytest.raises(ValueError, match="4 rows but y has 3"):
+    with pytest.raises(ShapeError, match="X with 4 rows and y with 3"):
         fit(model, MSE(), SGD(0.1), X, y[:3], epochs=1, shuffle=False)
-    with pytest.raises(ValueError, match="known metrics"):
+    with pytest.raises(ArgumentValueError, match="known metrics"):
         fit(model, MSE(), SGD(0.1), X, y, epochs=1, shuffle=False, metrics=("f1",))
-    with pytest.raises(ValueError, match="epochs"):
+    with pytest.raises(ArgumentValueError, match="epochs"):
         fit(model, MSE(), SGD(0.1), X, y, epochs=0, shuffle=False)
+    with pytest.raises(ArgumentTypeError, match="swapped"):
+        fit(model, SGD(0.1), MSE(), X, y, epochs=1, shuffle=False)
+    with pytest.raises(ArgumentValueError, match="X must be finite"):
+        fit(model, MSE(), SGD(0.1), X * np.nan, y, epochs=1, shuffle=False)
+    with pytest.raises(ArgumentValueError, match=r"validation must be a pair \(X_val, y_val\)"):
+        fit(model, MSE(), SGD(0.1), X, y, epochs=1, shuffle=False, validation=(X,))
+
+
+def test_accuracy_reads_outputs_as_the_loss_says() -> None:
+    """Logits are cut at 0, probabilities at 1/2; a regression reports no accuracy by default."""
+    model = Sequential([Dense(1, 1, W=[[1.0]], b=[0.0])])
+    X, y = np.array([[0.3], [-0.2], [0.7]]), np.array([[1.0], [0.0], [0.0]])
+    logits = evaluate(model, BinaryCrossEntropy(from_logits=True), X, y)
+    assert logits["accuracy"] == 2 / 3  # 0.3 > 0 and -0.2 < 0 are right, 0.7 > 0 is wrong
+    probabilities = evaluate(model, BinaryCrossEntropy(), np.clip(X, 0, 1), y)
+    assert probabilities["accuracy"] == 1 / 3  # 0.3 < 0.5 is wrong, 0 < 0.5 right, 0.7 > 0.5 wrong
+    assert "accuracy" not in evaluate(model, MSE(), X, y)
+    h = fit(MLP([1, 1], seed=0), MSE(), SGD(0.1), X, np.array([[0.5], [1.5], [2.5]]), epochs=2, shuffle=False)
+    assert h.metrics == {}
+    with pytest.raises(ArgumentValueError, match="non-integer values"):
+        fit(MLP([1, 1], seed=0), MSE(), SGD(0.1), X, X, epochs=1, shuffle=False, metrics="accuracy")
+    h = fit(MLP([1, 1], seed=0), "bce_logits", SGD(0.1), X, y, epochs=1, shuffle=False, metrics="accuracy")
+    assert list(h.metrics) == ["accuracy"]
 
 
 @pytest.mark.parametrize("seed", range(3))
