@@ -153,14 +153,14 @@ def _flag(value: object, name: str, where: str) -> bool:
     return bool(value)
 
 
-def _activation(activation: object, where: str) -> Activation:
-    """An Activation from a name, an instance or None (the identity), or a bpkit error naming it."""
+def _activation(activation: object, where: str, name: str = "activation") -> Activation:
+    """An Activation from a name, an instance or None (the identity), or a bpkit error naming `name`."""
     try:
         return get_activation(activation)  # type: ignore[arg-type]
-    except BpkitError:
-        raise
+    except BpkitError as exc:
+        raise type(exc)(f"{where}: {name} {activation!r} is not an activation ({exc})") from exc
     except (ValueError, TypeError, AttributeError) as exc:
-        raise ArgumentValueError(f"{where}: activation {activation!r} is not known: {exc}") from exc
+        raise ArgumentValueError(f"{where}: {name} {activation!r} is not an activation ({exc})") from exc
 
 
 #: Catalogue activations whose backward reads only z, never a = f(z) (checked by tests/test_layers.py).

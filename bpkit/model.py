@@ -431,7 +431,7 @@ class MLP(Sequential):
         seed = integer(seed, "seed", "MLP", low=0)
         bias = _flag(bias, "bias", "MLP")
         hidden = _activation(activation, "MLP")
-        output = _activation(output_activation, "MLP")
+        output = _activation(output_activation, "MLP", "output_activation")
         rng = np.random.default_rng(seed)
         layers: list[Layer] = []
         for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):

@@ -103,8 +103,9 @@ class Optimizer:
             )
         if getattr(model, "has_gradients", True) is False:
             raise CallOrderError(
-                f"{where}: the model has no gradients since its last zero_grad(): call model.backward(...) "
-                "before optimizer.step(model) (use step_arrays to apply gradients you computed yourself)"
+                f"{where}: the model has no gradients since its last zero_grad(): run backward "
+                "(model.backward(dY)) before optimizer.step(model); use step_arrays to apply gradients you "
+                "computed yourself"
             )
         if not any(m is model for m in self._models):
             self._models.append(model)
@@ -133,7 +134,8 @@ class Optimizer:
                 raise ArgumentTypeError(f"{where}: {label} must be a dict of arrays, got {type(value).__name__}")
         if set(params) != set(grads):
             raise ArgumentValueError(
-                f"{where}: parameter keys {sorted(params)} differ from gradient keys {sorted(grads)}"
+                f"{where}: grads must have the keys of params, got params keys {sorted(params)} "
+                f"and grads keys {sorted(grads)}"
             )
         checked = {}
         for name, p in params.items():
@@ -144,7 +146,7 @@ class Optimizer:
                 )
             g = as_array(grads[name], f"grads[{name!r}]", where, allow_empty=True, finite=False)
             if g.shape != p.shape:
-                raise ShapeError(f"{where}: gradient shape {g.shape} differs from parameter shape {p.shape} for {name!r}")
+                raise ShapeError(f"{where}: grads[{name!r}] must have the shape {p.shape} of params[{name!r}], got {g.shape}")
             checked[name] = g
         self._grads = [g for g in grads.values() if isinstance(g, np.ndarray)]
         self._apply(params, checked, where, check=True)

@@ -63,6 +63,11 @@ def _labels(y: ArrayLike, width: int, where: str) -> NDArray[np.int64]:
                 raise ShapeError(
                     f"{where}: y as one-hot rows must have {width} columns, one per output, got shape {t.shape}"
                 )
+            if np.any(t < 0) or not np.allclose(t.sum(axis=1), 1.0):
+                raise ArgumentValueError(
+                    f"{where}: y as rows must be one-hot or probability rows (entries >= 0 summing to 1) for "
+                    "accuracy; these look like regression targets, which have no accuracy"
+                )
             return t.argmax(axis=1)
         labels = t
     else:
@@ -363,6 +368,8 @@ def fit(
         val = _data(validation[0], validation[1], where, "validation ")
 
     width = model.predict(X[:1]).shape[-1]  # checks X against the model before any training
+    if val is not None:
+        model.predict(val[0][:1])
     labels = _labels(y, width, where) if "accuracy" in names else None
     if val is not None and labels is not None:
         _labels(val[1], width, where)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from bpkit.errors import ArgumentTypeError, ArgumentValueError
 from bpkit.init import get_initializer, he_normal, normal, xavier_uniform, zeros
 
 
@@ -31,12 +32,15 @@ def test_variances_follow_the_fans() -> None:
 
 
 def test_errors() -> None:
-    with pytest.raises(TypeError, match="Generator"):
+    with pytest.raises(ArgumentTypeError, match="Generator"):
         he_normal((2, 2), None)
-    with pytest.raises(TypeError, match="Generator"):
+    with pytest.raises(ArgumentTypeError, match="Generator"):
         xavier_uniform((2, 2), 42)  # a bare seed is not accepted: no hidden global state
-    with pytest.raises(ValueError, match="positive sizes"):
+    with pytest.raises(ArgumentValueError, match="shape must be an integer >= 1"):
         zeros((0, 3))
-    with pytest.raises(ValueError, match="known initializers: he_normal, normal, xavier_uniform, zeros"):
+    with pytest.raises(ArgumentValueError, match="init must be one of 'he_normal', 'normal', 'xavier_uniform', 'zeros'"):
         get_initializer("glorot")
+    with pytest.raises(ArgumentValueError, match="std must be a finite number > 0"):
+        normal((2, 2), np.random.default_rng(0), std=0.0)
+    assert normal((np.int64(2), 3), np.random.default_rng(0), std=np.float32(0.5)).shape == (2, 3)
     assert get_initializer("he_normal") is he_normal

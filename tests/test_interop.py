@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from bpkit.errors import ArgumentTypeError, ArgumentValueError, ShapeError
 from bpkit.interop import keras_weights, load_keras_weights, torch_layout, torch_state_dict
 from bpkit.layers import ActivationLayer, Dense, Dropout
 from bpkit.losses import MSE, CrossEntropy
@@ -32,10 +33,16 @@ def test_keras_round_trip_transposes() -> None:
     other = load_keras_weights(MLP([4, 6, 2], seed=2), weights)
     X = np.random.default_rng(0).normal(size=(3, 4))
     assert np.array_equal(other.predict(X), model.predict(X))
-    with pytest.raises(ValueError, match=r"shape \(6, 4\) where \(4, 6\)"):
+    with pytest.raises(ShapeError, match=r"weights\[0\] must have shape \(4, 6\), got \(6, 4\)"):
         load_keras_weights(model, [weights[0].T, *weights[1:]])
-    with pytest.raises(ValueError, match="expected 4 arrays"):
+    with pytest.raises(ArgumentValueError, match="weights must hold 4 arrays"):
         load_keras_weights(model, weights[:2])
+    before = model.parameters()["W1"].copy()
+    with pytest.raises(ShapeError, match=r"weights\[3\]"):
+        load_keras_weights(model, [*weights[:3], np.zeros(5)])
+    assert np.array_equal(model.parameters()["W1"], before)  # nothing written when a later array is wrong
+    with pytest.raises(ArgumentTypeError, match="model must be a bpkit model"):
+        torch_layout("MLP")
 
 
 def _torch_model(torch, model):
