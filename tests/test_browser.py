@@ -65,6 +65,22 @@ ACCESSIBILITY_JS = """() => {
 }"""
 
 
+# Chinese characters in the page whose nearest lang attribute is not Chinese (screen readers would
+# read them with an English voice).
+UNMARKED_CHINESE_JS = """() => {
+  const cjk = /[\\u3400-\\u9fff]/;
+  const walker = document.createTreeWalker(document.querySelector('main') || document.body, NodeFilter.SHOW_TEXT);
+  const bad = [];
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const el = n.parentElement;
+    if (!cjk.test(n.nodeValue) || el.closest('script, style, mjx-container')) continue;
+    const lang = (el.closest('[lang]') || {}).lang || '';
+    if (!lang.startsWith('zh')) bad.push(n.nodeValue.trim().slice(0, 30));
+  }
+  return bad;
+}"""
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args: object) -> None:  # keep pytest output clean
         pass
@@ -159,6 +175,8 @@ def test_page_as_a_reader_sees_it(browser: object, server: str, entry: str) -> N
         assert levels and levels[0] == 1 and levels.count(1) == 1, f"one h1 first: {levels}"
         jumps = [(a, b) for a, b in itertools.pairwise(levels) if b > a + 1]
         assert not jumps, f"heading levels skip: {jumps}"
+        unmarked = page.evaluate(UNMARKED_CHINESE_JS)
+        assert not unmarked, f"Chinese text without lang=zh-Hans: {unmarked[:5]}"
         assert not seen["foreign"], f"requests to other hosts: {seen['foreign']}"
         assert not seen["errors"], f"JavaScript console errors: {seen['errors']}"
         assert not seen["failed"], f"failed requests: {seen['failed']}"

@@ -6,6 +6,8 @@
    jupyter-book 1 registers it twice, raise a JavaScript error on every page.
 3. The theme gets an explicit default colour mode ("auto"); without it pydata-sphinx-theme logs
    a console error on a reader's first visit.
+4. Chinese text (the terms' Chinese names, quotes from the seeds) is marked ``lang="zh-Hans"``,
+   so that screen readers read it with a Chinese voice and browsers pick a Chinese font.
 
 MathJax details:
 
@@ -20,6 +22,7 @@ source tree, because jupyter-book would link every script found there into every
 from __future__ import annotations
 
 import importlib.util
+import re
 import shutil
 from pathlib import Path
 
@@ -41,7 +44,7 @@ def _mathjax_es5() -> Path:
             "book_site: the package 'django-static-mathjax' is not installed; "
             "run `pip install -r requirements.txt`"
         )
-    es5 = Path(list(spec.submodule_search_locations)[0]) / "static" / "mathjax" / "es5"
+    es5 = Path(next(iter(spec.submodule_search_locations))) / "static" / "mathjax" / "es5"
     if not (es5 / "tex-chtml.js").is_file():
         raise ExtensionError(f"book_site: no tex-chtml.js under {es5}")
     return es5
@@ -100,9 +103,53 @@ def _drop_thebe(app: Sphinx, pagename: str, templatename: str, context: dict, do
         context["script_files"] = [js for js in context["script_files"] if not _is_thebe(js)]
 
 
+# Runs of Chinese characters, with the CJK punctuation and full-width forms that go with them.
+_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff01-\uff60]+")
+_TAG = re.compile(r"(<[^>]*>)")
+# Elements whose text must stay as it is: scripts, styles, the title, TeX source that MathJax
+# reads, and text already marked (so that marking twice changes nothing).
+_VERBATIM = re.compile(
+    r"<(script|style|textarea|title)\b|<(span|div)\b[^>]*(?:\bclass=\"[^\"]*\bmath\b|\blang=\"zh-Hans\")", re.I
+)
+
+
+def mark_chinese(html: str) -> str:
+    """Wrap every run of Chinese characters in text (not in tags, scripts or math) in a zh-Hans span."""
+    out: list[str] = []
+    closing: str | None = None  # the end tag that closes the verbatim element we are in
+    for part in _TAG.split(html):
+        if part.startswith("<"):
+            if closing is None:
+                m = _VERBATIM.match(part)
+                if m:
+                    closing = f"</{(m.group(1) or m.group(2)).lower()}"
+            elif part.lower().startswith(closing):
+                closing = None
+            out.append(part)
+        elif closing is None and _CJK_RUN.search(part):
+            out.append(_CJK_RUN.sub(lambda r: f'<span lang="zh-Hans">{r.group(0)}</span>', part))
+        else:
+            out.append(part)
+    return "".join(out)
+
+
+def _mark_chinese(app: Sphinx, exception: Exception | None) -> None:
+    """Mark the Chinese text of every written HTML page, sidebars included (see mark_chinese)."""
+    if exception is not None or app.builder.format != "html":
+        return
+    for page in Path(app.outdir).rglob("*.html"):
+        if "_static" in page.parts:
+            continue
+        text = page.read_text(encoding="utf-8")
+        marked = mark_chinese(text)
+        if marked != text:
+            page.write_text(marked, encoding="utf-8")
+
+
 def setup(app: Sphinx) -> dict[str, object]:
     """Register the steps; parallel-safe because they only touch config and page context."""
     app.connect("config-inited", _stage, priority=900)
     app.connect("config-inited", _theme_defaults, priority=900)
     app.connect("html-page-context", _drop_thebe)
+    app.connect("build-finished", _mark_chinese)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
