@@ -183,6 +183,23 @@ def integer(value: object, name: str, where: str = "", *, low: int | None = 1) -
     return n
 
 
+def boolean(value: object, name: str, where: str = "") -> bool:
+    """``value`` as a Python bool; anything but True/False (the string "False", 0, None) is refused.
+
+    Examples
+    --------
+    >>> boolean(np.bool_(True), "shuffle")
+    True
+    >>> boolean("False", "shuffle", "fit")
+    Traceback (most recent call last):
+    ...
+    bpkit.errors.ArgumentTypeError: fit: shuffle must be True or False, got 'False'
+    """
+    if not isinstance(value, (bool, np.bool_)):
+        raise ArgumentTypeError(f"{_prefix(where)}{name} must be True or False, got {_describe(value)}")
+    return bool(value)
+
+
 def generator(rng: object, where: str, name: str = "rng") -> np.random.Generator:
     """``rng`` if it is a ``numpy.random.Generator``; bpkit has no global random state.
 
