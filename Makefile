@@ -18,6 +18,10 @@ ifeq ($(shell uname -m),x86_64)
 export OPENBLAS_CORETYPE := Haswell
 endif
 
+# Notebook kernels must draw with Jupyter's inline backend; a caller's MPLBACKEND=Agg (common on
+# headless machines) would make every figure cell's output differ from the committed one.
+unexport MPLBACKEND
+
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
