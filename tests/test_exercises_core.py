@@ -164,3 +164,21 @@ def test_parts() -> None:
 def test_diagnose_does_not_print(capsys) -> None:
     assert diagnose([1.0], [2.0]) == "expected 2, got 1"
     assert capsys.readouterr().out == ""
+
+
+def test_every_check_returns_a_verdict() -> None:
+    """A check that returned a bool would show a stray True under its line in Jupyter."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    import bpkit.exercises
+
+    checks = []
+    for info in pkgutil.iter_modules(bpkit.exercises.__path__):
+        module = importlib.import_module(f"bpkit.exercises.{info.name}")
+        checks += [(info.name, name, fn) for name, fn in vars(module).items()
+                   if name.startswith("check_") and inspect.isfunction(fn) and fn.__module__ == module.__name__]
+    assert len(checks) >= 30
+    for module_name, name, fn in checks:
+        assert inspect.signature(fn).return_annotation in ("Verdict", Verdict), f"{module_name}.{name}"

@@ -106,11 +106,9 @@ def numbers(answer: object) -> NDArray[np.float64] | None:
         return None
     try:
         raw = np.asarray(answer)
-        if raw.dtype.kind not in "iuf":
-            if raw.dtype.kind != "O":
-                return None
-            raw = raw.astype(np.float64)
-        return raw.astype(np.float64)
+        if raw.dtype.kind not in "iufO":  # bool, complex, text, dates are not real numbers
+            return None
+        return raw.astype(np.float64)  # an object array (e.g. SymPy numbers) converts, or raises
     except (TypeError, ValueError):
         return None
 
@@ -152,7 +150,7 @@ def _shape_difference(got: tuple[int, ...], want: tuple[int, ...]) -> str:
 
 
 def _pattern(got: NDArray[np.float64], want: NDArray[np.float64], rtol: float, atol: float) -> str:
-    """A fact about the whole difference, if there is one: transposed, or one common factor."""
+    """A fact about the whole difference, if there is one: transposed, one common shift, or one common factor."""
     if want.ndim == 2 and want.shape[0] == want.shape[1] and _close(got, want.T, rtol, atol):
         return "it equals the right matrix transposed"
     shift = got - want
