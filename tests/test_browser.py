@@ -81,6 +81,26 @@ UNMARKED_CHINESE_JS = """() => {
 }"""
 
 
+HEAD_JS = """() => {
+  const meta = sel => (document.querySelector(sel) || {}).content || '';
+  return {viewports: document.querySelectorAll('meta[name=viewport]').length,
+          description: meta('meta[name=description]'), ogTitle: meta('meta[property="og:title"]'),
+          ogImage: meta('meta[property="og:image"]'),
+          icon: !!document.querySelector('link[rel=icon][href$="favicon.svg"]')};
+}"""
+
+
+def test_favicon_and_preview_image_are_served(browser: object, server: str) -> None:
+    page = browser.new_page()
+    try:
+        for path in ("_static/social-preview.png", "_static/favicon.svg"):
+            response = page.goto(f"{server}/{path}")
+            assert response is not None and response.status == 200, path
+            assert response.headers.get("content-type", "").startswith("image/"), path
+    finally:
+        page.close()
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args: object) -> None:  # keep pytest output clean
         pass
@@ -175,6 +195,11 @@ def test_page_as_a_reader_sees_it(browser: object, server: str, entry: str) -> N
         assert levels and levels[0] == 1 and levels.count(1) == 1, f"one h1 first: {levels}"
         jumps = [(a, b) for a, b in itertools.pairwise(levels) if b > a + 1]
         assert not jumps, f"heading levels skip: {jumps}"
+        head = page.evaluate(HEAD_JS)
+        assert head["viewports"] == 1, f"{head['viewports']} viewport tags"
+        assert len(head["description"]) >= 40, f"no real description: {head['description']!r}"
+        assert head["ogImage"].endswith("/_static/social-preview.png") and head["ogTitle"], head
+        assert head["icon"], "no favicon link"
         unmarked = page.evaluate(UNMARKED_CHINESE_JS)
         assert not unmarked, f"Chinese text without lang=zh-Hans: {unmarked[:5]}"
         assert not seen["foreign"], f"requests to other hosts: {seen['foreign']}"

@@ -8,6 +8,8 @@
    a console error on a reader's first visit.
 4. Chinese text (the terms' Chinese names, quotes from the seeds) is marked ``lang="zh-Hans"``,
    so that screen readers read it with a Chinese voice and browsers pick a Chinese font.
+5. Every page gets a description and link-preview tags (Open Graph, Twitter card) with the
+   book's preview image, and exactly one viewport tag (the themes write three).
 
 MathJax details:
 
@@ -34,6 +36,7 @@ from sphinx.errors import ExtensionError
 # TeX extensions (e.g. boldsymbol), the menu, and the CommonHTML fonts.
 _NEEDED = ("tex-chtml.js", "input/tex", "output/chtml", "ui", "a11y", "adaptors")
 _STAGE = Path(".offline-assets")
+_PREVIEW = "social-preview.png"  # drawn by tools/make_social_preview.py
 
 
 def _mathjax_es5() -> Path:
@@ -68,6 +71,8 @@ def _stage(app: Sphinx, config: Config) -> None:
                 shutil.copy2(src, dst)
         marker.parent.mkdir(parents=True, exist_ok=True)
         marker.write_text(str(es5))
+    preview = Path(__file__).with_name(_PREVIEW)
+    shutil.copy2(preview, stage / "_static" / _PREVIEW)
     config.html_extra_path = [*config.html_extra_path, str(stage.resolve())]
     config.mathjax_path = "mathjax/tex-chtml.js"
 
@@ -133,17 +138,75 @@ def mark_chinese(html: str) -> str:
     return "".join(out)
 
 
-def _mark_chinese(app: Sphinx, exception: Exception | None) -> None:
-    """Mark the Chinese text of every written HTML page, sidebars included (see mark_chinese)."""
+def _finish_pages(app: Sphinx, exception: Exception | None) -> None:
+    """Mark every written page's Chinese text (sidebars included) and keep one viewport tag."""
     if exception is not None or app.builder.format != "html":
         return
     for page in Path(app.outdir).rglob("*.html"):
         if "_static" in page.parts:
             continue
         text = page.read_text(encoding="utf-8")
-        marked = mark_chinese(text)
+        marked = one_viewport(mark_chinese(text))
         if marked != text:
             page.write_text(marked, encoding="utf-8")
+
+
+def _description(doctree: object) -> str:
+    """The page's first paragraph as plain text, cut at about 200 characters on a word boundary."""
+    from docutils import nodes
+
+    if not isinstance(doctree, nodes.Node):
+        return ""
+    for para in doctree.findall(nodes.paragraph):
+        text = " ".join(para.astext().split())
+        if len(text) >= 40:
+            return text if len(text) <= 200 else text[:200].rsplit(" ", 1)[0] + " ..."
+    return ""
+
+
+def _meta_tags(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: object) -> None:
+    """Description and link-preview tags for the page."""
+    from html import escape
+
+    site = app.config.html_baseurl or ""
+    book = app.config.html_title or app.config.project
+    title = _TAG.sub("", context.get("title") or book)
+    description = _description(doctree) or book
+    image = f"{site.rstrip('/')}/_static/{_PREVIEW}" if site else f"_static/{_PREVIEW}"
+    tags = {
+        "name=description": description,
+        "property=og:title": f"{title} | {book}" if title != book else title,
+        "property=og:description": description,
+        "property=og:type": "article" if doctree is not None else "website",
+        "property=og:image": image,
+        "property=og:image:alt": "Gradient descent's iterates sliding down a parabola, beside the book's title",
+        "name=twitter:card": "summary_large_image",
+    }
+    if site:
+        tags["property=og:url"] = f"{site.rstrip('/')}/{pagename}.html"
+    lines = []
+    for key, value in tags.items():
+        attr, name = key.split("=", 1)
+        text = escape(_TAG.sub("", str(value)), quote=True)
+        lines.append(f'<meta {attr}="{name}" content="{text}" />')
+    context["metatags"] = context.get("metatags", "") + "\n".join(lines) + "\n"
+
+
+_VIEWPORT = re.compile(r'<meta name="viewport"[^>]*>\s*')
+
+
+def one_viewport(html: str) -> str:
+    """Keep the first viewport tag of a page and drop the others the themes add."""
+    seen = False
+
+    def keep_first(m: re.Match[str]) -> str:
+        nonlocal seen
+        if seen:
+            return ""
+        seen = True
+        return m.group(0)
+
+    return _VIEWPORT.sub(keep_first, html)
 
 
 def setup(app: Sphinx) -> dict[str, object]:
@@ -151,5 +214,6 @@ def setup(app: Sphinx) -> dict[str, object]:
     app.connect("config-inited", _stage, priority=900)
     app.connect("config-inited", _theme_defaults, priority=900)
     app.connect("html-page-context", _drop_thebe)
-    app.connect("build-finished", _mark_chinese)
+    app.connect("html-page-context", _meta_tags)
+    app.connect("build-finished", _finish_pages)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
