@@ -1,24 +1,122 @@
-"""Every Chinese term a chapter introduces, as "term (中文)", is in the glossary appendix."""
+"""The glossary appendix is the book's English-Chinese reference list, and the pages follow it.
+
+Two checks: every Chinese term a chapter introduces, as "term (中文)", is in the glossary; and every
+"English term (中文)" pair on any page (chapters, appendices, intro) gives the English term the one
+Chinese name the glossary gives it, so that one English term never has two Chinese names.
+"""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
-from book_layout import BOOK, load_notebook, notebooks
+from book_layout import BOOK, book_pages, load_notebook, notebooks
 
+GLOSSARY = BOOK / "appendix_glossary.md"
+CJK = re.compile(r"[\u4e00-\u9fff]")
 CJK_IN_PARENS = re.compile(r"[(（]([^()（）]*[\u4e00-\u9fff][^()（）]*)[)）]")
+MARKUP = re.compile(r"[*`_]")  # bold, italics, code: "**backward pass** (反向传递)" is a pair too
+QUOTES = ('"', "”", "'", "“")
+
+
+def glossary_rows() -> list[tuple[str, str]]:
+    """(English, 中文) cells of the glossary table, in order."""
+    rows = []
+    for line in GLOSSARY.read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) >= 2 and CJK.search(cells[1]):
+            rows.append((cells[0], cells[1]))
+    return rows
 
 
 def glossary_terms() -> set[str]:
     """The 中文 column of the glossary table."""
-    terms = set()
-    for line in (BOOK / "appendix_glossary.md").read_text(encoding="utf-8").splitlines():
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if len(cells) >= 2 and re.search(r"[\u4e00-\u9fff]", cells[1]):
-            terms.add(cells[1])
-    return terms
+    return {zh for _, zh in glossary_rows()}
+
+
+def english_names(cell: str) -> list[str]:
+    """The English names of one glossary row, lower case.
+
+    "L2 regularization, weight decay" has two; "multilayer perceptron (MLP)" is also "MLP";
+    "Xavier (Glorot) initialization" is "Xavier initialization".
+    """
+    names = []
+    for part in (p.strip() for p in cell.split(",")):
+        abbreviation = re.search(r"\(([^)]*)\)", part)
+        bare = re.sub(r"\s*\([^)]*\)", "", part).strip()
+        names.append(bare)
+        if abbreviation and abbreviation.group(1).isupper():
+            names.append(abbreviation.group(1))
+    return [n.lower() for n in names if n]
+
+
+def chinese_names(cell: str) -> list[str]:
+    """The Chinese names of one glossary row: "L2 正则化、权重衰减" is two; "随机失活（Dropout）" is also "随机失活"."""
+    names = []
+    for part in (p.strip() for p in cell.split("、")):
+        names.append(part)
+        head = part.split("（")[0].strip()
+        if head and head != part:
+            names.append(head)
+    return names
+
+
+def allowed_chinese() -> dict[str, set[str]]:
+    """English name (lower case) -> the Chinese names the glossary allows for it.
+
+    When a row has as many English as Chinese names ("fan-in, fan-out" / "扇入、扇出") they pair up
+    in order; otherwise every English name of the row may take every Chinese name of the row.
+    """
+    allowed: dict[str, set[str]] = {}
+    for en, zh in glossary_rows():
+        en_names = [n for n in english_names(en)]
+        zh_parts = [p.strip() for p in zh.split("、")]
+        bare_en = [re.sub(r"\s*\([^)]*\)", "", p).strip().lower() for p in en.split(",")]
+        for name in en_names:
+            if len(bare_en) == len(zh_parts) > 1 and name in bare_en:
+                allowed.setdefault(name, set()).update(chinese_names(zh_parts[bare_en.index(name)]))
+            else:
+                allowed.setdefault(name, set()).update(chinese_names(zh))
+    return allowed
+
+
+def page_prose(path: Path) -> str:
+    """The prose of a page: the Markdown cells of a notebook, or the whole Markdown file."""
+    if path.suffix == ".ipynb":
+        nb = load_notebook(path)
+        return "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    return path.read_text(encoding="utf-8")
+
+
+def english_chinese_pairs(text: str, names: set[str]) -> list[tuple[str, str, str]]:
+    """Every "English term (中文)" in text whose English term is a glossary name.
+
+    Returns (English name, the Chinese in the parentheses, some context). The longest glossary name
+    that ends right before the parenthesis wins ("mini-batch gradient descent", not "gradient
+    descent"); a plural -s or -es is allowed. Parentheses after a quotation, or holding one, quote a
+    seed's words; a citation after a comma is dropped ("(批归一化, {cite}`ioffe2015`)").
+    """
+    pairs = []
+    for m in CJK_IN_PARENS.finditer(text):
+        before = MARKUP.sub("", text[max(0, m.start() - 120): m.start()]).rstrip().lower()
+        if before.endswith(QUOTES):
+            continue
+        best = None
+        for name in names:
+            for form in (name, name + "s", name + "es"):
+                if before.endswith(form):
+                    start = len(before) - len(form)
+                    if start == 0 or not (before[start - 1].isalnum() or before[start - 1] == "-"):
+                        if best is None or len(name) > len(best):
+                            best = name
+        inner = m.group(1).strip()
+        if best is not None and not inner.startswith(QUOTES):
+            chinese = re.split(r"[,，;；]", inner)[0].strip()  # "(批归一化, {cite}`ioffe2015`)"
+            context = text[max(0, m.start() - 40): m.end()].replace("\n", " ")
+            pairs.append((best, chinese, context))
+    return pairs
 
 
 def chapter_terms(text: str) -> set[str]:
@@ -30,7 +128,7 @@ def chapter_terms(text: str) -> set[str]:
     terms = set()
     for m in CJK_IN_PARENS.finditer(text):
         before = text[: m.start()].rstrip()
-        if before.endswith(('"', "”", "'")):
+        if before.endswith(QUOTES):
             continue
         terms.add(m.group(1).strip())
     return terms
@@ -40,12 +138,63 @@ def test_the_glossary_has_entries() -> None:
     assert len(glossary_terms()) > 50
 
 
+def test_no_chinese_term_names_two_english_terms() -> None:
+    """反向传播 is backpropagation; the backward pass needs a name of its own (反向传递)."""
+    owner: dict[str, str] = {}
+    clashes = []
+    for en, zh in glossary_rows():
+        for name in (p.strip() for p in zh.split("、")):
+            if name in owner and owner[name] != en:
+                clashes.append(f"{name}: {owner[name]!r} and {en!r}")
+            owner.setdefault(name, en)
+    assert not clashes, f"one Chinese term for two English terms: {clashes}"
+
+
+def test_every_english_name_has_one_glossary_row() -> None:
+    seen: dict[str, str] = {}
+    twice = []
+    for en, _ in glossary_rows():
+        for name in english_names(en):
+            if name in seen:
+                twice.append(name)
+            seen[name] = en
+    assert not twice, f"English names listed in two glossary rows: {twice}"
+
+
 @pytest.mark.parametrize("path", notebooks(), ids=lambda p: p.name)
-def test_chinese_terms_are_in_the_glossary(path) -> None:
-    nb = load_notebook(path)
-    text = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+def test_chinese_terms_are_in_the_glossary(path: Path) -> None:
+    text = page_prose(path)
     # quoted seed text is marked with a leading "seed" or sits in quotes; terms are short
     terms = {t for t in chapter_terms(text) if len(t) <= 12}
     known = glossary_terms()
     missing = sorted(t for t in terms if not any(t == k or t in k.split("（")[0] for k in known))
     assert not missing, f"{path.name}: add these to appendix_glossary.md: {missing}"
+
+
+@pytest.mark.parametrize(
+    "path", [p for p in book_pages() if p != GLOSSARY], ids=lambda p: p.name
+)
+def test_each_english_term_has_the_glossary_chinese_name(path: Path) -> None:
+    allowed = allowed_chinese()
+    wrong = [
+        f"{en} ({zh}) should be ({' / '.join(sorted(allowed[en]))}): ...{context}"
+        for en, zh, context in english_chinese_pairs(page_prose(path), set(allowed))
+        if zh not in allowed[en]
+    ]
+    assert not wrong, f"{path.name}: " + "\n".join(wrong)
+
+
+def test_the_pair_check_catches_a_second_chinese_name() -> None:
+    """The check itself: the old chapters' "backward pass (反向传播)" is caught, the right pair is not."""
+    allowed = allowed_chinese()
+    old = "2. The **backward pass** (反向传播) sets the gradient of the output to 1."
+    new = "2. The **backward pass** (反向传递) sets the gradient; mini-batch gradient descent (小批量梯度下降)."
+    found_old = english_chinese_pairs(old, set(allowed))
+    assert [(en, zh) for en, zh, _ in found_old] == [("backward pass", "反向传播")]
+    assert "反向传播" not in allowed["backward pass"]
+    found_new = english_chinese_pairs(new, set(allowed))
+    assert [(en, zh) for en, zh, _ in found_new] == [("backward pass", "反向传递"),
+                                                     ("mini-batch gradient descent", "小批量梯度下降")]
+    assert all(zh in allowed[en] for en, zh, _ in found_new)
+    quoted = 'seed 000 says "propagated forward" (逐层向前传播)'
+    assert english_chinese_pairs(quoted, set(allowed)) == []
