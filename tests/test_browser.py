@@ -9,6 +9,7 @@ Screenshots of three pages are saved under _build/screenshots/ for a person to l
 from __future__ import annotations
 
 import functools
+import gzip
 import http.server
 import itertools
 import os
@@ -129,6 +130,10 @@ def browser() -> Iterator[object]:
         b.close()
 
 
+# A page's first visit (HTML, styles, scripts, fonts, figures), compressed as a web server would
+# send it, stays under 1 MB; the theme's defaults alone were 1.7 MB before book_site trimmed them.
+PAGE_WEIGHT_LIMIT = 1_000_000
+
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
 
@@ -141,7 +146,7 @@ def _open(
     # Generous limits: MathJax typesets a formula-heavy chapter in a few seconds on an idle
     # machine, but a CI machine under load can take many times longer.
     page.set_default_timeout(TIMEOUT_MS)
-    seen: dict[str, list[str]] = {"foreign": [], "errors": [], "failed": []}
+    seen: dict[str, list] = {"foreign": [], "errors": [], "failed": [], "bytes": []}
 
     def route(r: object) -> None:
         if r.request.url.startswith(server) or r.request.url.startswith("data:"):
@@ -154,6 +159,16 @@ def _open(
     page.on("console", lambda m: seen["errors"].append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: seen["errors"].append(str(e)))
     page.on("requestfailed", lambda r: seen["failed"].append(r.url))
+
+    def weigh(response: object) -> None:
+        """Record (url, size gzip-compressed): what a server that compresses would send."""
+        try:
+            body = response.body()
+        except Exception:  # redirects and aborted requests have no body
+            return
+        seen["bytes"].append((response.url, len(gzip.compress(body, 6))))
+
+    page.on("response", weigh)
     page.goto(f"{server}/{path}", wait_until="load")
     page.wait_for_load_state("networkidle")
     return page, seen
@@ -200,6 +215,10 @@ def test_page_as_a_reader_sees_it(browser: object, server: str, entry: str) -> N
         assert len(head["description"]) >= 40, f"no real description: {head['description']!r}"
         assert head["ogImage"].endswith("/_static/social-preview.png") and head["ogTitle"], head
         assert head["icon"], "no favicon link"
+        page.wait_for_load_state("networkidle")
+        weight = sum(size for _, size in seen["bytes"])
+        heaviest = sorted(seen["bytes"], key=lambda b: -b[1])[:3]
+        assert weight < PAGE_WEIGHT_LIMIT, f"first visit {weight / 1e6:.2f} MB compressed; heaviest {heaviest}"
         unmarked = page.evaluate(UNMARKED_CHINESE_JS)
         assert not unmarked, f"Chinese text without lang=zh-Hans: {unmarked[:5]}"
         assert not seen["foreign"], f"requests to other hosts: {seen['foreign']}"
