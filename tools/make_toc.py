@@ -24,7 +24,7 @@ PARTS = [
     ]),
     ("Appendices", [
         "appendix_faq", "appendix_errata", "appendix_trends", "appendix_tools", "appendix_performance",
-        "appendix_glossary", "appendix_references",
+        "appendix_glossary", "appendix_api", "appendix_references",
     ]),
 ]
 
