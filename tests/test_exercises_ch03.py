@@ -291,6 +291,8 @@ B_BEFORE_A = CHAPTER + ("b comes before its operand a, so a backward pass in the
     (lambda r: r.parents[7], CHAPTER + "calling it with (Value(L: data=32, grad=0)) raised IndexError: tuple index "
                                        "out of range"),
     (5, "expected a function, got 5 (an int)"),
+    (lambda r: (n.parents[3] for n in [r]), CHAPTER + "iterating over what it returned raised IndexError: tuple "
+                                                      "index out of range"),
 ])
 def test_topo_sort_wrong(capsys, fn, reason) -> None:
     assert run(capsys, check_topo_sort, fn) == (False, f"✘ topo_sort is wrong: {reason}")

@@ -272,9 +272,13 @@ def _order_problem(result: Any, root: Value) -> str | None:
     graph = topological_order(root)
     ids = {id(v) for v in graph}
     try:
-        order = list(result)
+        items = iter(result)
     except TypeError:
         return f"it returned {describe(result)}, not a list of nodes"
+    try:
+        order = list(items)
+    except Exception as exc:  # a generator may fail while it is iterated
+        return f"iterating over what it returned raised {type(exc).__name__}: {exc}"
     strangers = [item for item in order if id(item) not in ids]
     if strangers:
         return f"it holds {describe(strangers[0])}, which is not a node of the graph"
