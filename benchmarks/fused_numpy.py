@@ -45,7 +45,7 @@ class FusedMLP:
                 dz = (dz @ p[2 * k]) * (acts[k] > 0)
         self.t += 1
         c1, c2 = 1 - self.b1 ** self.t, 1 - self.b2 ** self.t
-        for q, g, m, v in zip(p, grads, self.m, self.v):
+        for q, g, m, v in zip(p, grads, self.m, self.v, strict=True):
             m *= self.b1
             m += (1 - self.b1) * g
             v *= self.b2

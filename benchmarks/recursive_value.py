@@ -13,13 +13,13 @@ from collections.abc import Callable
 class RecursiveValue:
     """Scalar node: data, grad, parents (a set) and a backward closure."""
 
-    def __init__(self, data: float, parents: tuple["RecursiveValue", ...] = ()) -> None:
+    def __init__(self, data: float, parents: tuple[RecursiveValue, ...] = ()) -> None:
         self.data = data
         self.grad = 0.0
         self._prev = set(parents)
         self._backward: Callable[[], None] = lambda: None
 
-    def __add__(self, other: "RecursiveValue") -> "RecursiveValue":
+    def __add__(self, other: RecursiveValue) -> RecursiveValue:
         out = RecursiveValue(self.data + other.data, (self, other))
 
         def backward() -> None:
@@ -29,7 +29,7 @@ class RecursiveValue:
         out._backward = backward
         return out
 
-    def __mul__(self, other: "RecursiveValue") -> "RecursiveValue":
+    def __mul__(self, other: RecursiveValue) -> RecursiveValue:
         out = RecursiveValue(self.data * other.data, (self, other))
 
         def backward() -> None:
@@ -39,7 +39,7 @@ class RecursiveValue:
         out._backward = backward
         return out
 
-    def tanh(self) -> "RecursiveValue":
+    def tanh(self) -> RecursiveValue:
         t = math.tanh(self.data)
         out = RecursiveValue(t, (self,))
 

@@ -6,13 +6,17 @@ Writes benchmarks/results/results.json, which the book's Performance appendix re
   b) Value.backward throughput, bpkit against a micrograd-style recursive implementation;
   c) SymPy derivation time against network size (benchmarks/bench_symbolic.py);
   d) gradient-check cost against the number of parameters;
-  e) `make book` (cold and warm) and `make test` wall times, with --build-times.
+  e) `make book` (cold and warm) and `make test` wall times, with --build-times;
+  f) recurrent layers (RNN, LSTM) against PyTorch (benchmarks/bench_recurrent.py);
+  g) fit's overhead: bpkit.train.fit against the bare loop of the same steps (zero_grad, forward, loss,
+     backward, Adam) over the same shuffled batches.
 Use --quick for a fast smoke run (fewer repeats, smaller graphs; results not written).
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import platform
@@ -33,6 +37,7 @@ import numpy as np  # noqa: E402
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))  # the benchmark's own helper modules, not bpkit
 
+from bench_recurrent import recurrent_bench  # noqa: E402
 from fused_numpy import FusedMLP  # noqa: E402
 from recursive_value import RecursiveValue  # noqa: E402
 
@@ -41,6 +46,7 @@ from bpkit.gradcheck import check_model  # noqa: E402
 from bpkit.losses import CrossEntropy  # noqa: E402
 from bpkit.model import MLP  # noqa: E402
 from bpkit.optim import Adam  # noqa: E402
+from bpkit.train import fit  # noqa: E402
 
 RESULTS = HERE / "results" / "results.json"
 
@@ -58,8 +64,8 @@ def machine() -> dict[str, object]:
     }
     try:
         cpu = Path("/proc/cpuinfo").read_text()
-        info["cpu_model"] = next(l.split(":", 1)[1].strip() for l in cpu.splitlines()
-                                 if l.startswith("model name"))
+        info["cpu_model"] = next(line.split(":", 1)[1].strip() for line in cpu.splitlines()
+                                 if line.startswith("model name"))
     except (OSError, StopIteration):
         pass
     try:
@@ -100,6 +106,20 @@ def median_times(fns: dict[str, Callable[[], object]], min_repeats: int, budget_
     return {name: statistics.median(ts) for name, ts in times.items()}
 
 
+def _bpkit_step(model: MLP, loss: CrossEntropy, opt: Adam, X: np.ndarray, y: np.ndarray) -> Callable[[], float]:
+    """One training step of bpkit on a fixed batch, as fit() takes it."""
+
+    def step() -> float:
+        model.zero_grad()  # backward adds into the gradients
+        logits = model.forward(X)
+        value = loss(logits, y)
+        model.backward(loss.grad(logits, y), input_grad=False)  # as fit() does
+        opt.step(model)
+        return value
+
+    return step
+
+
 def train_step_bench(quick: bool) -> list[dict[str, object]]:
     """a) bpkit vs the NumPy floor vs torch, per architecture and batch size."""
     try:
@@ -114,15 +134,7 @@ def train_step_bench(quick: bool) -> list[dict[str, object]]:
             y = rng.integers(0, sizes[-1], size=batch)
             model = MLP(sizes, activation="relu", output_activation="identity", seed=0)
             start = [a.copy() for a in model.parameters().values()]
-            loss, opt = CrossEntropy(), Adam(lr=1e-3)
-
-            def bpkit_step() -> float:
-                logits = model.forward(X)
-                value = loss(logits, y)
-                model.backward(loss.grad(logits, y), input_grad=False)  # as fit() does
-                opt.step(model)
-                return value
-
+            bpkit_step = _bpkit_step(model, CrossEntropy(), Adam(lr=1e-3), X, y)
             fused = FusedMLP(start)
             losses = {"bpkit": bpkit_step(), "floor": fused.step(X, y)}
             row: dict[str, object] = {"sizes": "-".join(map(str, sizes)), "batch": batch}
@@ -133,7 +145,7 @@ def train_step_bench(quick: bool) -> list[dict[str, object]]:
             if spread > 1e-9:
                 raise RuntimeError(f"implementations disagree on the first loss: {losses}")
             reps, budget = (20, 0.1) if quick else (300, 3.0)
-            fns: dict[str, Callable[[], object]] = {"bpkit": bpkit_step, "floor": lambda: fused.step(X, y)}
+            fns: dict[str, Callable[[], object]] = {"bpkit": bpkit_step, "floor": functools.partial(fused.step, X, y)}
             if torch is not None:
                 fns["torch"] = torch_step
             med = median_times(fns, reps, budget)
@@ -145,6 +157,67 @@ def train_step_bench(quick: bool) -> list[dict[str, object]]:
             rows.append(row)
             print(_fmt(row))
     return rows
+
+
+def fit_overhead_bench(quick: bool) -> list[dict[str, object]]:
+    """g) fit() against the bare step loop over the same shuffled batches (CPU time, median of 7 alternating calls).
+
+    Both start from the same weights and data and take the same steps (asserted: equal weights
+    afterwards). fit runs with its defaults for a cross-entropy loss (the epoch's mean loss and
+    accuracy recorded, no gradient norms, no validation data); the bare loop is what a reader writes:
+    permute, slice, zero_grad, forward, loss, backward, step.
+    """
+    rows = [_fit_overhead_row(sizes, batch, quick) for sizes in ([64, 128, 128, 10], [784, 256, 10])
+            for batch in (1, 32, 256)]
+    for row in rows:
+        print(_fmt(row))
+    return rows
+
+
+def _fit_overhead_row(sizes: list[int], batch: int, quick: bool) -> dict[str, object]:
+    """g) for one architecture and batch size."""
+    n = 64 if quick else (256 if batch == 1 else 2048)
+    epochs = 8 if batch == 256 and not quick else 2  # at least 64 steps per call
+    data_rng = np.random.default_rng(0)
+    X = data_rng.normal(size=(n, sizes[0]))
+    y = data_rng.integers(0, sizes[-1], size=n)
+    loss = CrossEntropy()
+    models = {name: MLP(sizes, activation="relu", seed=0) for name in ("fit", "bare")}
+    opts = {name: Adam(lr=1e-4) for name in models}
+    rngs = {name: np.random.default_rng(1) for name in models}
+
+    def run_fit() -> None:
+        fit(models["fit"], loss, opts["fit"], X, y, epochs=epochs, batch_size=batch, rng=rngs["fit"],
+            grad_norms=False)
+
+    def run_bare() -> None:
+        model, opt = models["bare"], opts["bare"]
+        for _ in range(epochs):
+            order = rngs["bare"].permutation(n)
+            Xs, ys = X[order], y[order]
+            for start in range(0, n, batch):
+                Xb, yb = Xs[start:start + batch], ys[start:start + batch]
+                model.zero_grad()
+                logits = model.forward(Xb)
+                loss(logits, yb)
+                model.backward(loss.grad(logits, yb), input_grad=False)
+                opt.step(model)
+
+    run_fit()
+    run_bare()
+    if not all(np.array_equal(p, models["bare"].parameters()[k]) for k, p in models["fit"].parameters().items()):
+        raise RuntimeError("fit and the bare loop took different steps")
+    times: dict[str, list[float]] = {"fit": [], "bare": []}
+    for _ in range(2 if quick else 7):  # alternating calls, so that both see the same drift in load
+        for name, fn in (("fit", run_fit), ("bare", run_bare)):
+            t0 = time.process_time()  # CPU time of this process: less sensitive to other processes
+            fn()
+            times[name].append(time.process_time() - t0)
+    med = {name: statistics.median(ts) for name, ts in times.items()}
+    steps = epochs * -(-n // batch)
+    return {"sizes": "-".join(map(str, sizes)), "batch": batch, "examples": n,
+            "fit_us_per_step": 1e6 * med["fit"] / steps, "bare_us_per_step": 1e6 * med["bare"] / steps,
+            "overhead": med["fit"] / med["bare"] - 1.0}
 
 
 def _torch_step(torch: object, sizes: list[int], start: list[np.ndarray], X: np.ndarray,
@@ -184,7 +257,7 @@ def tree_graph(cls: type, n_terms: int, rng: np.random.Generator) -> tuple[objec
     """sum_i tanh(x_i * w_i), summed pairwise (depth ~ log n); returns (root, node count)."""
     xs = rng.normal(size=n_terms)
     ws = rng.normal(size=n_terms)
-    level = [(cls(float(a)) * cls(float(b))).tanh() for a, b in zip(xs, ws)]
+    level = [(cls(float(a)) * cls(float(b))).tanh() for a, b in zip(xs, ws, strict=True)]
     nodes = 4 * n_terms
     while len(level) > 1:
         nxt = [level[i] + level[i + 1] for i in range(0, len(level) - 1, 2)]
@@ -313,7 +386,7 @@ def main() -> int:
     parser.add_argument("--build-times", action="store_true", help="also time make book/test")
     parser.add_argument("--only", metavar="PARTS",
                         help="comma-separated parts to re-run (train_step, value_backward, gradcheck, "
-                             "symbolic); the others are kept from the results file")
+                             "symbolic, recurrent, fit_overhead); the others are kept from the results file")
     parser.add_argument("--build-only", action="store_true",
                         help="only time make book/test and update that part of the results file")
     args = parser.parse_args()
@@ -327,7 +400,8 @@ def main() -> int:
         refresh_appendix()
         return 0
     parts = {"train_step": train_step_bench, "value_backward": value_bench,
-             "gradcheck": gradcheck_bench, "symbolic": symbolic_bench}
+             "gradcheck": gradcheck_bench, "symbolic": symbolic_bench, "recurrent": recurrent_bench,
+             "fit_overhead": fit_overhead_bench}
     chosen = args.only.split(",") if args.only else list(parts)
     unknown = sorted(set(chosen) - set(parts))
     if unknown:
@@ -336,7 +410,7 @@ def main() -> int:
         parser.error("--only needs an existing results file: run the full benchmark first")
     results = {"machine": machine()}
     for key, bench in parts.items():
-        results[key] = bench(args.quick) if key in chosen else old[key]
+        results[key] = bench(args.quick) if key in chosen else old.get(key, [])
     results["build"] = old.get("build", {})
     if args.quick:
         return 0

@@ -206,10 +206,10 @@ def train_test_split(
         test_idx = []
         for c in np.unique(labels):
             members = rng.permutation(np.flatnonzero(labels == c))
-            test_idx.append(members[: int(round(test_size * members.size))])
+            test_idx.append(members[: round(test_size * members.size)])
         test = np.sort(np.concatenate(test_idx))
     else:
-        test = np.sort(rng.permutation(n)[: int(round(test_size * n))])
+        test = np.sort(rng.permutation(n)[: round(test_size * n)])
     if test.size == 0 or test.size == n:
         raise ArgumentValueError(f"{where}: test_size={test_size} leaves an empty part for {n} examples")
     train = np.setdiff1d(np.arange(n), test)

@@ -241,8 +241,8 @@ class GradCheckReport:
     def __str__(self) -> str:
         head = f"{'parameter':<10}{'shape':<12}{'checked':>8}  {'max rel err':>12}  worst index  passed"
         body = [
-            f"{r['name']:<10}{str(r['shape']):<12}{r['checked']:>8}  {r['max_rel_error']:>12.2e}  "
-            f"{str(r['worst_index']):<11}  {'yes' if r['passed'] else 'NO'}"
+            f"{r['name']:<10}{r['shape']!s:<12}{r['checked']:>8}  {r['max_rel_error']:>12.2e}  "
+            f"{r['worst_index']!s:<11}  {'yes' if r['passed'] else 'NO'}"
             for r in self.rows
         ]
         return "\n".join([head, *body])

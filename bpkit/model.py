@@ -21,8 +21,9 @@ is all an optimizer needs; ``state_dict()`` copies parameters and buffers.
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any, Literal, overload
 
@@ -150,7 +151,7 @@ class Sequential(Layer):
         X : array_like, shape (N, n_in)
             A batch of N rows (the first layer checks the width).
         """
-        out = as_array(X, "X", self.name, finite=False, allow_empty=True)
+        out = X if type(X) is np.ndarray else as_array(X, "X", self.name, finite=False, allow_empty=True)
         caches = []
         for layer in self.layers:
             out = layer.forward(out)
@@ -255,11 +256,11 @@ class Sequential(Layer):
         p = self.predict_proba(X)
         if p.shape[-1] == 1:
             return (p[..., 0] > 0.5).astype(np.int64)
-        return p.argmax(axis=-1)
+        return np.asarray(p.argmax(axis=-1), dtype=np.int64)
 
     def parameters(self) -> dict[str, Array]:
         """Ordered map name -> live parameter array ('W1', 'b1', 'W2', ...)."""
-        out = {}
+        out: dict[str, Array] = {}
         for layer, names in self._param_names:
             local = layer.params()
             out.update((name, local[key]) for key, name in names)
@@ -267,7 +268,7 @@ class Sequential(Layer):
 
     def gradients(self) -> dict[str, Array]:
         """Ordered map name -> live gradient array, same keys and shapes as parameters()."""
-        out = {}
+        out: dict[str, Array] = {}
         for layer, names in self._param_names:
             local = layer.grads()
             out.update((name, local[key]) for key, name in names)
@@ -275,7 +276,7 @@ class Sequential(Layer):
 
     def buffers(self) -> dict[str, Array]:
         """Ordered map name -> live buffer (non-trained state such as running statistics)."""
-        out = {}
+        out: dict[str, Array] = {}
         for layer, names in self._buffer_names:
             local = layer.buffers()
             out.update((name, local[key]) for key, name in names)
@@ -334,7 +335,7 @@ class Sequential(Layer):
         """
         return {name: arr.copy() for name, arr in {**self.parameters(), **self.buffers()}.items()}
 
-    def load_state_dict(self, state: dict[str, ArrayLike]) -> Sequential:
+    def load_state_dict(self, state: Mapping[str, ArrayLike]) -> Sequential:
         """Write a state_dict() into the model's arrays in place (an optimizer's state stays attached).
 
         Parameters
@@ -342,7 +343,7 @@ class Sequential(Layer):
         state : dict of str to array_like
             Exactly the model's parameter and buffer names, each with its shape.
         """
-        if not isinstance(state, dict):
+        if not isinstance(state, Mapping):
             raise ArgumentTypeError(f"{self.name}.load_state_dict: state must be a dict, got {type(state).__name__}")
         live = {**self.parameters(), **self.buffers()}
         missing, unexpected = sorted(set(live) - set(state)), sorted(set(state) - set(live))
@@ -434,7 +435,7 @@ class MLP(Sequential):
         output = _activation(output_activation, "MLP", "output_activation")
         rng = np.random.default_rng(seed)
         layers: list[Layer] = []
-        for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
+        for i, (n_in, n_out) in enumerate(itertools.pairwise(sizes)):
             last = i == len(sizes) - 2
             if init is not None:
                 layer_init = init

@@ -102,7 +102,7 @@ def cosine_decay(lr: float, total_steps: int, lr_min: float = 0.0) -> Schedule:
 def _schedule(schedule: object, name: str, where: str) -> Schedule:
     """A callable schedule, or a constant one from a number."""
     if callable(schedule):
-        return schedule  # type: ignore[return-value]
+        return schedule
     try:
         return constant(schedule)  # type: ignore[arg-type]
     except ArgumentTypeError:

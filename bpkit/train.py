@@ -68,7 +68,7 @@ def _labels(y: ArrayLike, width: int, where: str) -> NDArray[np.int64]:
                     f"{where}: y as rows must be one-hot or probability rows (entries >= 0 summing to 1) for "
                     "accuracy; these look like regression targets, which have no accuracy"
                 )
-            return t.argmax(axis=1)
+            return np.asarray(t.argmax(axis=1), dtype=np.int64)
         labels = t
     else:
         if t.ndim == 2 and t.shape[1] != 1:
@@ -89,7 +89,7 @@ def _decider(threshold: float) -> Callable[[Array], NDArray[np.int64]]:
 
     def decide(y_hat: Array) -> NDArray[np.int64]:
         if y_hat.ndim == 2 and y_hat.shape[1] > 1:
-            return y_hat.argmax(axis=1)
+            return np.asarray(y_hat.argmax(axis=1), dtype=np.int64)
         return (y_hat.reshape(-1) > threshold).astype(np.int64)
 
     return decide

@@ -546,7 +546,7 @@ def classify(case: Bad) -> str:
             case.call()
     except BpkitError as exc:
         return "clear" if names_argument(str(exc), case.arg) else "bare"
-    except Exception:  # noqa: BLE001 - anything else is what the classification is about
+    except Exception:
         return "bare"
     return "silent"
 

@@ -114,7 +114,7 @@ def test_load_digits_is_the_shipped_uci_copy() -> None:
     assert X.shape == (1797, 64) and X.dtype == np.float64
     assert y.shape == (1797,) and y.dtype == np.int64
     assert images.shape == (1797, 8, 8) and np.array_equal(images[5].ravel(), X[5])
-    assert X.min() == 0 and X.max() == 16 and np.all(X == np.round(X))
+    assert X.min() == 0 and X.max() == 16 and np.all(np.round(X) == X)
     assert set(np.unique(y)) == set(range(10))
     assert np.array_equal(np.bincount(y), [178, 182, 177, 183, 181, 182, 181, 179, 174, 180])
     X[0, 0] = 99.0  # callers get copies

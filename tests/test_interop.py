@@ -47,7 +47,7 @@ def test_keras_round_trip_transposes() -> None:
 
 def _torch_model(torch, model):
     nn = torch.nn
-    modules = [eval(f"nn.{m}", {"nn": nn}) for m in torch_layout(model)]  # noqa: S307 - text made by bpkit
+    modules = [eval(f"nn.{m}", {"nn": nn}) for m in torch_layout(model)]
     net = nn.Sequential(*modules).double()
     net.load_state_dict({k: torch.from_numpy(v) for k, v in torch_state_dict(model).items()})
     return net
@@ -74,9 +74,9 @@ def test_gradients_and_adam_steps_equal_pytorch() -> None:
         opt_t.zero_grad()
         out = torch.nn.functional.cross_entropy(net(Xt), yt)
         out.backward()
-        assert J == pytest.approx(out.item(), rel=1e-13)
+        assert out.item() == pytest.approx(J, rel=1e-13)
         torch_grads = {f"{k}": p.grad.numpy() for k, p in net.named_parameters()}
-        ours = dict(zip(torch_grads, model.gradients().values()))
+        ours = dict(zip(torch_grads, model.gradients().values(), strict=True))
         for k, g in torch_grads.items():
             assert np.allclose(ours[k], g, rtol=1e-11, atol=1e-14), k
         opt_b.step(model)

@@ -67,7 +67,7 @@ def test_parameters_are_named_ordered_and_live() -> None:
     params["W2"][...] = 0.0
     assert np.all(model.layers[2].W == 0.0)
     assert model.num_parameters == 6 + 3 + 3
-    assert "layer 1 (Dense 2->3)" == model.layers[0].name
+    assert model.layers[0].name == "layer 1 (Dense 2->3)"
     assert "9 parameters" not in repr(model) and "12 parameters" in repr(model)
 
 

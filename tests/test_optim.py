@@ -101,9 +101,9 @@ def _adam_by_hand(lr, b1, b2, eps, wd, decoupled) -> list[np.ndarray]:
 
 @pytest.mark.parametrize("wd", [0.0, 0.1])
 def test_adam_and_adamw_by_hand(wd: float) -> None:
-    for got, want in zip(_run(Adam(lr=0.1, weight_decay=wd)), _adam_by_hand(0.1, 0.9, 0.999, 1e-8, wd, False)):
+    for got, want in zip(_run(Adam(lr=0.1, weight_decay=wd)), _adam_by_hand(0.1, 0.9, 0.999, 1e-8, wd, False), strict=True):
         assert np.allclose(got, want, rtol=1e-13, atol=0)
-    for got, want in zip(_run(AdamW(lr=0.1, weight_decay=wd)), _adam_by_hand(0.1, 0.9, 0.999, 1e-8, wd, True)):
+    for got, want in zip(_run(AdamW(lr=0.1, weight_decay=wd)), _adam_by_hand(0.1, 0.9, 0.999, 1e-8, wd, True), strict=True):
         assert np.allclose(got, want, rtol=1e-13, atol=0)
     # Adam's first step has size ~lr in every coordinate, whatever the gradient's scale
     first = _run(Adam(lr=0.1))[0]
