@@ -2,7 +2,7 @@
 
 A language model predicts the next character from the ones before it. :class:`CharLM` reads
 one-hot characters with a recurrent layer and maps every state to logits over the alphabet with a
-dense read-out; training minimises the cross-entropy of the next character, in nats per
+dense read-out; training minimizes the cross-entropy of the next character, in nats per
 character. Long texts are trained with truncated BPTT: :func:`stream_batches` cuts the text into
 parallel tracks read window after window, and ``CharLM.forward(..., carry=True)`` starts each
 window from the states the previous one ended in, without backpropagating into it.

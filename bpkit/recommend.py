@@ -1,4 +1,4 @@
-r"""A recommender as matrix factorisation trained by backpropagation (book/15_applications.ipynb).
+r"""A recommender as matrix factorization trained by backpropagation (book/15_applications.ipynb).
 
 Users and items get learned vectors; a rating is predicted by their dot product plus biases,
 
@@ -6,7 +6,7 @@ Users and items get learned vectors; a rating is predicted by their dot product 
     \hat r_{ui} = \mu + b_u + c_i + p_u^\top q_i,
 
 with :math:`p_u, q_i \in \mathbb{R}^k` (rows of P (n_users, k) and Q (n_items, k)), user and item biases
-:math:`b, c` and a fixed global mean :math:`\mu`. Training minimises the squared error on the observed
+:math:`b, c` and a fixed global mean :math:`\mu`. Training minimizes the squared error on the observed
 ratings plus an L2 penalty,
 
 .. math::
@@ -41,7 +41,7 @@ def _indices(values: ArrayLike, name: str, size: int, where: str) -> Index:
 
 
 class MatrixFactorization:
-    """Biased matrix factorisation r_hat = mu + b_u + c_i + p_u . q_i, with forward, loss and backward.
+    """Biased matrix factorization r_hat = mu + b_u + c_i + p_u . q_i, with forward, loss and backward.
 
     Parameters
     ----------
@@ -154,8 +154,8 @@ def simulated_ratings(n_users: int, n_items: int, rank: int, density: float, noi
                       rng: np.random.Generator, mu: float = 3.5) -> tuple[Index, Index, Array, dict[str, Array]]:
     """Simulated (not real) ratings from a planted rank-k model: r = mu + b_u + c_i + p_u . q_i + noise.
 
-    Each (user, item) pair is observed with probability density; biases ~ N(0, 0.5^2), vectors ~ N(0, 1/k)
-    so that p_u . q_i has variance about 1, noise ~ N(0, noise^2). Returns users, items, ratings and the
+    Each (user, item) pair is observed with probability density; biases ~ N(0, 0.5^2), vector entries
+    ~ N(0, 1/sqrt(k)) so that p_u . q_i has variance 1, noise ~ N(0, noise^2). Returns users, items, ratings and the
     planted parameters (so that a reader can compare what training recovers with the truth).
 
     Examples
@@ -169,8 +169,9 @@ def simulated_ratings(n_users: int, n_items: int, rank: int, density: float, noi
     density = real_number(density, "density", where, low=0, high=1, low_open=True)
     noise = real_number(noise, "noise", where, low=0)
     rng = generator(rng, where)
-    truth = {"P": rng.normal(0.0, 1.0 / np.sqrt(rank), size=(n_users, rank)),
-             "Q": rng.normal(0.0, 1.0 / np.sqrt(rank), size=(n_items, rank)),
+    std = rank ** -0.25  # Var(p_u . q_i) = k * (1/sqrt(k))^2 = 1
+    truth = {"P": rng.normal(0.0, std, size=(n_users, rank)),
+             "Q": rng.normal(0.0, std, size=(n_items, rank)),
              "b_user": rng.normal(0.0, 0.5, size=n_users), "b_item": rng.normal(0.0, 0.5, size=n_items)}
     mask = rng.random((n_users, n_items)) < density
     users, items = np.nonzero(mask)

@@ -1,4 +1,4 @@
-"""Tests of bpkit.recommend: matrix factorisation gradients, accumulation, training, simulated data, errors."""
+"""Tests of bpkit.recommend: matrix factorization gradients, accumulation, training, simulated data, errors."""
 
 from __future__ import annotations
 
