@@ -3,28 +3,52 @@
 Each is a ``TestFunction`` with its value f(p) and gradient grad f(p) for a point p = (x, y), a
 vectorized ``value_grid`` for contour plots, its minimizer (None for the saddle), a standard start
 point, plot limits and suggested contour levels.
+
+Examples
+--------
+>>> fn = rosenbrock()
+>>> fn.f([0.0, 1.0]), fn.grad([0.0, 1.0])
+(101.0, array([ -2., 200.]))
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 
-Array = NDArray[np.float64]
+from bpkit.errors import ShapeError
+from bpkit.validate import Array, as_array, check_shape, real_number
+
+__all__ = ["TestFunction", "beale", "quadratic", "rosenbrock", "saddle"]
 
 
 @dataclass(frozen=True)
 class TestFunction:
-    """f: R^2 -> R with its gradient, minimizer, start point and plotting hints."""
+    """f: R^2 -> R with its gradient, minimizer, start point and plotting hints.
+
+    Attributes
+    ----------
+    name, latex : str
+        A short name and the formula in LaTeX.
+    minimum : ndarray or None
+        The minimizer (2,), None if there is none.
+    start : ndarray
+        A standard start point (2,).
+    xlim, ylim : tuple of float
+        Plot limits.
+    levels : ndarray or None
+        Suggested contour levels.
+    """
 
     __test__ = False  # not a pytest test class, despite the name
 
     name: str
     latex: str
-    _f: Callable[[Array, Array], Array]
+    _f: Callable[[Any, Any], Any]
     _grad: Callable[[float, float], tuple[float, float]]
     minimum: Array | None
     start: Array
@@ -33,36 +57,68 @@ class TestFunction:
     levels: Array | None = None
 
     def f(self, p: ArrayLike) -> float:
-        """f(x, y) at the point p = (x, y)."""
-        x, y = _point(p)
+        """f(x, y) at the point p = (x, y).
+
+        Parameters
+        ----------
+        p : array_like
+            A finite point of shape (2,).
+        """
+        x, y = _point(p, f"{self.name}.f")
         return float(self._f(np.float64(x), np.float64(y)))
 
     def grad(self, p: ArrayLike) -> Array:
-        """The gradient (df/dx, df/dy) at p, shape (2,)."""
-        x, y = _point(p)
+        """The gradient (df/dx, df/dy) at p, shape (2,).
+
+        Parameters
+        ----------
+        p : array_like
+            A finite point of shape (2,).
+        """
+        x, y = _point(p, f"{self.name}.grad")
         return np.array(self._grad(x, y), dtype=np.float64)
 
     def value_grid(self, X: ArrayLike, Y: ArrayLike) -> Array:
-        """f evaluated elementwise on coordinate arrays X, Y of equal shape (e.g. from np.meshgrid)."""
-        X, Y = np.asarray(X, dtype=np.float64), np.asarray(Y, dtype=np.float64)
+        """f evaluated elementwise on coordinate arrays X, Y of equal shape (e.g. from np.meshgrid).
+
+        Parameters
+        ----------
+        X, Y : array_like
+            The x and y coordinates, real and of one shape.
+
+        Examples
+        --------
+        >>> quadratic(4.0).value_grid([[0.0, 1.0]], [[1.0, 0.0]])
+        array([[2. , 0.5]])
+        """
+        where = f"{self.name}.value_grid"
+        X = as_array(X, "X", where, allow_empty=True, finite=False)
+        Y = as_array(Y, "Y", where, allow_empty=True, finite=False)
         if X.shape != Y.shape:
-            raise ValueError(f"X and Y must have the same shape, got {X.shape} and {Y.shape}")
-        return self._f(X, Y)
+            raise ShapeError(f"{where}: Y must have the shape of X {X.shape}, got {Y.shape}")
+        return np.asarray(self._f(X, Y), dtype=np.float64)
 
 
-def _point(p: ArrayLike) -> tuple[float, float]:
-    """(x, y) from a point of shape (2,)."""
-    p = np.asarray(p, dtype=np.float64)
-    if p.shape != (2,):
-        raise ValueError(f"a point must have shape (2,), got {p.shape}")
-    return float(p[0]), float(p[1])
+def _point(p: ArrayLike, where: str) -> tuple[float, float]:
+    """(x, y) from a finite point of shape (2,)."""
+    arr = check_shape(as_array(p, "p", where), (2,), "p", where)
+    return float(arr[0]), float(arr[1])
 
 
 def quadratic(condition_number: float = 10.0) -> TestFunction:
-    """f(x, y) = 1/2 (x^2 + kappa y^2): Hessian diag(1, kappa), condition number kappa, minimum at 0."""
-    k = float(condition_number)
-    if not k >= 1:
-        raise ValueError(f"condition_number must be >= 1, got {condition_number}")
+    """f(x, y) = 1/2 (x^2 + kappa y^2): Hessian diag(1, kappa), condition number kappa, minimum at 0.
+
+    Parameters
+    ----------
+    condition_number : float
+        kappa >= 1, finite.
+
+    Examples
+    --------
+    >>> quadratic(10.0).grad([1.0, 1.0])
+    array([ 1., 10.])
+    """
+    k = real_number(condition_number, "condition_number", "quadratic", low=1)
     return TestFunction(
         name=f"quadratic (kappa = {k:g})",
         latex=rf"f(x, y) = \tfrac12 (x^2 + {k:g}\, y^2)",
@@ -77,7 +133,22 @@ def quadratic(condition_number: float = 10.0) -> TestFunction:
 
 
 def rosenbrock(a: float = 1.0, b: float = 100.0) -> TestFunction:
-    """f(x, y) = (a - x)^2 + b (y - x^2)^2: a curved narrow valley, minimum at (a, a^2)."""
+    """f(x, y) = (a - x)^2 + b (y - x^2)^2: a curved narrow valley, minimum at (a, a^2).
+
+    Parameters
+    ----------
+    a : float
+        The valley's minimum lies at (a, a^2); finite.
+    b : float
+        The steepness of the valley's walls, > 0 and finite.
+
+    Examples
+    --------
+    >>> rosenbrock().minimum
+    array([1., 1.])
+    """
+    a = real_number(a, "a", "rosenbrock")
+    b = real_number(b, "b", "rosenbrock", low=0, low_open=True)
     return TestFunction(
         name="Rosenbrock",
         latex=rf"f(x, y) = ({a:g} - x)^2 + {b:g}\,(y - x^2)^2",
@@ -92,7 +163,13 @@ def rosenbrock(a: float = 1.0, b: float = 100.0) -> TestFunction:
 
 
 def beale() -> TestFunction:
-    """f(x, y) = (1.5 - x + xy)^2 + (2.25 - x + xy^2)^2 + (2.625 - x + xy^3)^2, minimum at (3, 0.5)."""
+    """f(x, y) = (1.5 - x + xy)^2 + (2.25 - x + xy^2)^2 + (2.625 - x + xy^3)^2, minimum at (3, 0.5).
+
+    Examples
+    --------
+    >>> beale().f([3.0, 0.5])
+    0.0
+    """
 
     def f(x: Array, y: Array) -> Array:
         return (1.5 - x + x * y) ** 2 + (2.25 - x + x * y**2) ** 2 + (2.625 - x + x * y**3) ** 2
@@ -117,7 +194,13 @@ def beale() -> TestFunction:
 
 
 def saddle() -> TestFunction:
-    """f(x, y) = x^2 - y^2: a saddle point at the origin, no minimum (f is unbounded below)."""
+    """f(x, y) = x^2 - y^2: a saddle point at the origin, no minimum (f is unbounded below).
+
+    Examples
+    --------
+    >>> saddle().grad([1.0, 2.0])
+    array([ 2., -4.])
+    """
     return TestFunction(
         name="saddle",
         latex=r"f(x, y) = x^2 - y^2",

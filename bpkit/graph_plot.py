@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 
 from bpkit.autodiff import Value, topological_order
-
+from bpkit.errors import ArgumentTypeError
 
 STEP_X, STEP_Y = 2.9, 1.0  # distance between columns and between rows
 
@@ -49,7 +49,29 @@ def _layout(root: Value) -> tuple[list[Value], dict[int, tuple[float, float]]]:
 def draw_graph(
     root: Value, ax: Axes | None = None, show_grad: bool = True, title: str | None = None
 ) -> Axes:
-    """Draw the graph that computes `root`: boxes with label, data and grad; op circles; arrows forward."""
+    """Draw the graph that computes `root`: boxes with label, data and grad; op circles; arrows forward.
+
+    Parameters
+    ----------
+    root : Value
+        The node whose graph is drawn.
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure sized to the graph if None.
+    show_grad : bool
+        Show each node's grad under its data.
+    title : str, optional
+        The title (a default one if None).
+
+    Examples
+    --------
+    >>> from bpkit.autodiff import Value
+    >>> x = Value(2.0, "x")
+    >>> ax = draw_graph(x * x + 1.0)
+    >>> len(ax.texts)  # 3 values, 2 op circles, and the constant
+    6
+    """
+    if not isinstance(root, Value):
+        raise ArgumentTypeError(f"draw_graph: root must be a Value, got {type(root).__name__}")
     order, pos = _layout(root)
     width = max(x for x, _ in pos.values()) + STEP_X
     height = max(abs(y) for _, y in pos.values()) * 2 + 2 * STEP_Y

@@ -3,131 +3,194 @@
 Each loss averages over the batch, so the factor 1/N appears here and nowhere else: layers and
 optimizers never divide by the batch size. ``loss(y_hat, y)`` returns a float and
 ``loss.grad(y_hat, y)`` returns dLoss/dy_hat with the shape of ``y_hat``.
+
+The terms and their derivatives are written once, in :data:`bpkit.catalogue.LOSSES`; the classes
+here check the arguments and evaluate those rules with NumPy. Predictions may hold NaN or
+infinities (the loss is then NaN or infinite, which ``fit`` reports as divergence); targets must be
+finite. Every refusal is a :class:`bpkit.errors.BpkitError` naming ``y_hat`` or ``y``.
+
+Examples
+--------
+>>> import numpy as np
+>>> loss = CrossEntropy()
+>>> z = np.array([[2.0, 0.0], [0.0, 2.0]])
+>>> round(loss(z, np.array([0, 1])), 6)
+0.126928
+>>> loss.grad(z, np.array([0, 1])).round(6)
+array([[-0.059601,  0.059601],
+       [ 0.059601, -0.059601]])
 """
 
 from __future__ import annotations
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 
-from bpkit.activations import log_softmax, sigmoid, softmax
+from bpkit.catalogue import LOSSES, NUMPY, LossRule
+from bpkit.errors import ArgumentTypeError, ArgumentValueError, ShapeError
+from bpkit.validate import Array, as_array, one_of
 
-Array = NDArray[np.float64]
-
-
-def _pair(y_hat: ArrayLike, y: ArrayLike, name: str) -> tuple[Array, Array]:
-    """Convert both arguments to float64 arrays and insist on equal shapes."""
-    y_hat = np.asarray(y_hat, dtype=np.float64)
-    y = np.asarray(y, dtype=np.float64)
-    if y_hat.shape != y.shape:
-        raise ValueError(
-            f"{name}: predictions have shape {y_hat.shape} but targets have shape {y.shape}; "
-            "they must be equal (predictions first, targets second)"
-        )
-    if y_hat.size == 0:
-        raise ValueError(f"{name}: empty batch")
-    return y_hat, y
-
-
-def _batch_size(y_hat: Array) -> int:
-    """N, the number of rows (samples); 1 for a 0-d prediction."""
-    return int(y_hat.shape[0]) if y_hat.ndim >= 1 else 1
+__all__ = ["MSE", "BinaryCrossEntropy", "CrossEntropy", "Loss", "SquaredError", "get_loss"]
 
 
 class Loss:
-    """Base class: J = loss(y_hat, y) (float) and grad = dJ/dy_hat (shape of y_hat)."""
+    """Base class: J = loss(y_hat, y) (float) and grad = dJ/dy_hat (shape of y_hat).
 
-    name: str = "loss"
+    A subclass names its rule of :data:`bpkit.catalogue.LOSSES` in ``kind`` and may refine
+    ``check`` (what targets it accepts); the value and the gradient follow from the rule.
+    """
+
+    kind: str = ""
+
+    @property
+    def name(self) -> str:
+        """The loss's name as ``get_loss`` spells it ('mse', 'bce_logits', ...)."""
+        return self.kind or type(self).__name__.lower()
+
+    @property
+    def rule(self) -> LossRule:
+        """The catalogue rule this loss evaluates."""
+        if self.kind not in LOSSES:
+            raise ArgumentTypeError(f"{type(self).__name__} has no catalogue rule: define __call__ and grad")
+        return LOSSES[self.kind]
+
+    def check(self, y_hat: ArrayLike, y: ArrayLike) -> tuple[Array, Array]:
+        """The arguments as the loss computes with them, or a bpkit error naming the wrong one.
+
+        Parameters
+        ----------
+        y_hat : array_like
+            Predictions: real numbers (NaN and infinities allowed), not empty.
+        y : array_like
+            Targets: finite real numbers, the shape of y_hat (subclasses refine this).
+
+        Returns
+        -------
+        (ndarray, ndarray)
+            y_hat and y as float64 arrays (CrossEntropy returns labels as one-hot rows).
+        """
+        where = type(self).__name__
+        fast = isinstance(y_hat, np.ndarray) and y_hat.dtype == np.float64  # the training loop's case: no copy, no scan
+        p = y_hat if fast else as_array(y_hat, "y_hat", where, finite=False, allow_empty=True)
+        t = as_array(y, "y", where, allow_empty=True)  # targets are data: checked for NaN and inf
+        if p.shape != t.shape:
+            raise ShapeError(f"{where}: y must have the shape of y_hat {p.shape}, got {t.shape} "
+                             "(predictions first, targets second)")
+        if p.size == 0:
+            raise ArgumentValueError(f"{where}: y_hat must not be empty, got shape {p.shape}")
+        return p, t
+
+    def _count(self, y_hat: Array) -> int:
+        """M in J = (1/M) sum of terms: every entry, or the N rows (1 for a 0-d prediction)."""
+        if self.rule.per == "element":
+            return int(y_hat.size)
+        return int(y_hat.shape[0]) if y_hat.ndim >= 1 else 1
 
     def __call__(self, y_hat: ArrayLike, y: ArrayLike) -> float:
-        """J(y_hat, y), a scalar averaged over the batch."""
-        raise TypeError(f"{type(self).__name__} does not define __call__")
+        """J(y_hat, y), a scalar averaged over the batch.
+
+        Parameters
+        ----------
+        y_hat : array_like
+            Predictions, e.g. (N, C).
+        y : array_like
+            Targets of the shape the loss takes (the shape of y_hat, or labels (N,) for CrossEntropy).
+
+        Returns
+        -------
+        float
+        """
+        p, t = self.check(y_hat, y)
+        return float(np.sum(self.rule.term(NUMPY, p, t)) / self._count(p))
 
     def grad(self, y_hat: ArrayLike, y: ArrayLike) -> Array:
-        """dJ/dy_hat, the same shape as y_hat."""
-        raise TypeError(f"{type(self).__name__} does not define grad")
+        """dJ/dy_hat, the shape of y_hat.
+
+        Parameters
+        ----------
+        y_hat : array_like
+            Predictions, e.g. (N, C).
+        y : array_like
+            Targets, as for ``__call__``.
+
+        Returns
+        -------
+        ndarray
+        """
+        p, t = self.check(y_hat, y)
+        return np.asarray(self.rule.dterm(NUMPY, p, t) / self._count(p), dtype=np.float64)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
 
 
 class MSE(Loss):
-    """Mean squared error over all elements: J = (1/size) sum (y_hat - y)^2 (PyTorch's default)."""
+    """Mean squared error over all elements: J = (1/size) sum (y_hat - y)^2 (PyTorch's default).
 
-    name = "mse"
+    Examples
+    --------
+    >>> MSE()([[1.0, 2.0]], [[1.0, 0.0]])
+    2.0
+    >>> MSE().grad([[1.0, 2.0]], [[1.0, 0.0]])
+    array([[0., 2.]])
+    """
 
-    def __call__(self, y_hat: ArrayLike, y: ArrayLike) -> float:
-        """J = mean((y_hat - y)^2)."""
-        y_hat, y = _pair(y_hat, y, "MSE")
-        return float(np.mean((y_hat - y) ** 2))
-
-    def grad(self, y_hat: ArrayLike, y: ArrayLike) -> Array:
-        """dJ/dy_hat = 2 (y_hat - y) / size."""
-        y_hat, y = _pair(y_hat, y, "MSE")
-        return 2.0 * (y_hat - y) / y_hat.size
+    kind = "mse"
 
 
 class SquaredError(Loss):
-    """Half squared error, batch mean: J = (1/N) sum_n 1/2 ||y_hat_n - y_n||^2 (the seeds' loss)."""
+    """Half squared error, batch mean: J = (1/N) sum_n 1/2 ||y_hat_n - y_n||^2 (the seeds' loss).
 
-    name = "squared_error"
+    Examples
+    --------
+    >>> SquaredError()([[0.3]], [[1.0]])  # 1/2 (0.3 - 1)^2
+    0.245
+    """
 
-    def __call__(self, y_hat: ArrayLike, y: ArrayLike) -> float:
-        """J = (1/N) sum_n 1/2 ||y_hat_n - y_n||^2; for one scalar output, 1/2 (y_hat - y)^2."""
-        y_hat, y = _pair(y_hat, y, "SquaredError")
-        return float(0.5 * np.sum((y_hat - y) ** 2) / _batch_size(y_hat))
-
-    def grad(self, y_hat: ArrayLike, y: ArrayLike) -> Array:
-        """dJ/dy_hat = (y_hat - y) / N."""
-        y_hat, y = _pair(y_hat, y, "SquaredError")
-        return (y_hat - y) / _batch_size(y_hat)
-
-
-def _check_binary_targets(y: Array, name: str) -> None:
-    """Targets of a binary cross-entropy are probabilities in [0, 1]."""
-    if np.any((y < 0) | (y > 1)) or not np.all(np.isfinite(y)):
-        raise ValueError(f"{name}: targets must lie in [0, 1], got values in [{y.min()}, {y.max()}]")
+    kind = "squared_error"
 
 
 class BinaryCrossEntropy(Loss):
     """Binary cross-entropy, mean over all elements: J = -mean(y log p + (1 - y) log(1 - p)).
 
-    With ``from_logits=False`` the predictions are probabilities p and each log is clamped at -100
-    (as torch.nn.BCELoss does); with ``from_logits=True`` they are logits z, p = sigma(z), and
-    J = mean(softplus(z) - y z), which is exact for any z.
+    Parameters
+    ----------
+    from_logits : bool
+        False: predictions are probabilities p in [0, 1] and each log is clamped at -100 (as
+        ``torch.nn.BCELoss`` does). True: predictions are logits z, p = sigma(z), and
+        J = mean(y softplus(-z) + (1 - y) softplus(z)), exact to rounding for any z.
+
+    Examples
+    --------
+    >>> BinaryCrossEntropy(from_logits=True)([[36.0]], [[1.0]])  # ln(1 + e^-36)
+    2.3195228302435696e-16
+    >>> BinaryCrossEntropy()([[1.5]], [[1.0]])
+    Traceback (most recent call last):
+    ...
+    bpkit.errors.ArgumentValueError: BinaryCrossEntropy: y_hat must be probabilities in [0, 1], got values in \
+[1.5, 1.5]; pass from_logits=True to give logits
     """
 
-    name = "bce"
-
     def __init__(self, from_logits: bool = False) -> None:
-        """from_logits: whether predictions are logits z (True) or probabilities p (False)."""
+        if not isinstance(from_logits, (bool, np.bool_)):
+            raise ArgumentTypeError(f"BinaryCrossEntropy: from_logits must be True or False, got {from_logits!r}")
         self.from_logits = bool(from_logits)
 
-    def __call__(self, y_hat: ArrayLike, y: ArrayLike) -> float:
-        """J = -mean(y log p + (1 - y) log(1 - p))."""
-        y_hat, y = _pair(y_hat, y, "BinaryCrossEntropy")
-        _check_binary_targets(y, "BinaryCrossEntropy")
-        if self.from_logits:
-            softplus = np.logaddexp(0.0, y_hat)  # log(1 + e^z) without overflow
-            return float(np.mean(softplus - y * y_hat))
-        if np.any((y_hat < 0) | (y_hat > 1)):
-            raise ValueError(
-                "BinaryCrossEntropy: predictions must be probabilities in [0, 1]; "
-                "pass from_logits=True to give logits"
-            )
-        with np.errstate(divide="ignore"):
-            log_p = np.maximum(np.log(y_hat), -100.0)
-            log_q = np.maximum(np.log1p(-y_hat), -100.0)
-        return float(-np.mean(y * log_p + (1.0 - y) * log_q))
+    @property
+    def kind(self) -> str:  # type: ignore[override]
+        """'bce_logits' or 'bce'."""
+        return "bce_logits" if self.from_logits else "bce"
 
-    def grad(self, y_hat: ArrayLike, y: ArrayLike) -> Array:
-        """dJ/dp = (p - y) / (p (1 - p) size); from logits dJ/dz = (sigma(z) - y) / size."""
-        y_hat, y = _pair(y_hat, y, "BinaryCrossEntropy")
-        _check_binary_targets(y, "BinaryCrossEntropy")
-        if self.from_logits:
-            return (sigmoid(y_hat) - y) / y_hat.size
-        denom = np.maximum(y_hat * (1.0 - y_hat), 1e-12)
-        return (y_hat - y) / denom / y_hat.size
+    def check(self, y_hat: ArrayLike, y: ArrayLike) -> tuple[Array, Array]:
+        p, t = super().check(y_hat, y)
+        if np.any((t < 0) | (t > 1)):
+            raise ArgumentValueError(
+                f"BinaryCrossEntropy: y must hold probabilities in [0, 1], got values in [{t.min():g}, {t.max():g}]")
+        if not self.from_logits and np.any((p < 0) | (p > 1)):
+            raise ArgumentValueError(
+                f"BinaryCrossEntropy: y_hat must be probabilities in [0, 1], got values in "
+                f"[{np.nanmin(p):g}, {np.nanmax(p):g}]; pass from_logits=True to give logits")
+        return p, t
 
     def __repr__(self) -> str:
         return f"BinaryCrossEntropy(from_logits={self.from_logits})"
@@ -136,57 +199,53 @@ class BinaryCrossEntropy(Loss):
 class CrossEntropy(Loss):
     """Softmax cross-entropy from logits, batch mean: J = (1/N) sum_n (logsumexp(z_n) - z_{n, y_n}).
 
-    Logits have shape (N, C). Targets are integer labels of shape (N,) in [0, C) or rows of
-    shape (N, C) (one-hot or any probability distribution).
+    Logits have shape (N, C). Targets are integer labels of shape (N,) in [0, C) (integers or
+    whole floats) or rows of shape (N, C) that are probability vectors: entries >= 0 summing to 1
+    (one-hot rows, or any distribution).
+
+    Examples
+    --------
+    >>> CrossEntropy()([[0.0, 0.0]], [1])  # ln 2
+    0.6931471805599453
+    >>> CrossEntropy()([[0.0, 0.0]], [[2.0, 0.0]])
+    Traceback (most recent call last):
+    ...
+    bpkit.errors.ArgumentValueError: CrossEntropy: y must have rows that are probability vectors \
+(entries >= 0 summing to 1); row 0 sums to 2
     """
 
-    name = "cross_entropy"
+    kind = "cross_entropy"
 
-    def _targets(self, logits: ArrayLike, y: ArrayLike) -> tuple[Array, NDArray[np.int64] | Array]:
-        """Return logits (N, C) and either integer labels (N,) or target rows (N, C)."""
-        z = np.asarray(logits, dtype=np.float64)
-        if z.ndim != 2:
-            raise ValueError(f"CrossEntropy: logits must have shape (N, C), got {z.shape}")
+    def check(self, y_hat: ArrayLike, y: ArrayLike) -> tuple[Array, Array]:
+        """Logits (N, C) and target rows (N, C); labels (N,) become one-hot rows."""
+        z = as_array(y_hat, "y_hat", "CrossEntropy", ndim=2, finite=False, allow_empty=True)
         n, c = z.shape
-        t = np.asarray(y)
+        if n == 0 or c == 0:
+            raise ArgumentValueError(f"CrossEntropy: y_hat must have at least one row and one class, got shape {z.shape}")
+        raw = np.asarray(y) if not isinstance(y, np.ndarray) else y
+        if raw.dtype.kind == "b":
+            raise ArgumentTypeError("CrossEntropy: y must be integer labels or probability rows, got booleans")
+        t = raw if raw.dtype.kind in "iu" and raw.shape == (n,) else as_array(raw, "y", "CrossEntropy", allow_empty=True)
         if t.shape == (n,):
-            if not np.issubdtype(t.dtype, np.integer):
-                if not np.all(np.mod(t, 1) == 0):
-                    raise ValueError("CrossEntropy: label vector must hold integers")
-                t = t.astype(np.int64)
-            if t.size and (t.min() < 0 or t.max() >= c):
-                raise ValueError(
-                    f"CrossEntropy: labels must lie in [0, {c - 1}] for {c} classes, "
-                    f"got values in [{t.min()}, {t.max()}]"
-                )
-            return z, t
-        if t.shape == (n, c):
-            return z, t.astype(np.float64)
-        raise ValueError(
-            f"CrossEntropy: targets must be labels of shape ({n},) or rows of shape ({n}, {c}), "
-            f"got {t.shape}"
-        )
-
-    def __call__(self, y_hat: ArrayLike, y: ArrayLike) -> float:
-        """J = -(1/N) sum_n sum_c t_{nc} log softmax(z_n)_c; with labels, -(1/N) sum_n log softmax(z_n)_{y_n}."""
-        z, t = self._targets(y_hat, y)
-        logp = log_softmax(z)
-        if t.ndim == 1:
-            return float(-logp[np.arange(z.shape[0]), t].sum() / z.shape[0])
-        return float(-np.sum(t * logp) / z.shape[0])
-
-    def grad(self, y_hat: ArrayLike, y: ArrayLike) -> Array:
-        """dJ/dz = (softmax(z) - onehot(y)) / N; for target rows t, (softmax(z) sum_c t_c - t) / N."""
-        z, t = self._targets(y_hat, y)
-        n = z.shape[0]
-        s = softmax(z)
-        if t.ndim == 1:
-            s[np.arange(n), t] -= 1.0
-        else:
-            s *= t.sum(axis=1, keepdims=True)
-            s -= t
-        s /= n
-        return s
+            if (t.dtype.kind == "f" and not np.all(t == np.round(t))) or t.min() < 0 or t.max() >= c:
+                bad = t[(t != np.round(t)) | (t < 0) | (t >= c)][0]
+                raise ArgumentValueError(
+                    f"CrossEntropy: y must hold integer labels in [0, {c - 1}] for {c} classes, got {bad:g}")
+            rows = np.zeros((n, c))
+            rows[np.arange(n), t.astype(np.int64)] = 1.0
+            return z, rows
+        if t.shape != (n, c):
+            raise ShapeError(f"CrossEntropy: y must be labels of shape ({n},) or rows of shape ({n}, {c}), "
+                             f"got {t.shape}")
+        sums = t.sum(axis=1)
+        bad_rows = np.flatnonzero((t < 0).any(axis=1) | (np.abs(sums - 1.0) > 1e-6))
+        if bad_rows.size:
+            i = int(bad_rows[0])
+            what = "has a negative entry" if (t[i] < 0).any() else f"sums to {sums[i]:g}"
+            raise ArgumentValueError(
+                "CrossEntropy: y must have rows that are probability vectors (entries >= 0 summing to 1); "
+                f"row {i} {what}")
+        return z, t
 
 
 _LOSSES = {
@@ -199,9 +258,26 @@ _LOSSES = {
 
 
 def get_loss(loss: str | Loss) -> Loss:
-    """Look up a loss by name ('mse', 'squared_error', 'bce', 'bce_logits', 'cross_entropy')."""
+    """A loss by name, or an instance passed through.
+
+    Parameters
+    ----------
+    loss : str or Loss
+        'mse', 'squared_error', 'bce', 'bce_logits' or 'cross_entropy' (case does not matter), or
+        a ``Loss`` instance (returned as is).
+
+    Returns
+    -------
+    Loss
+
+    Examples
+    --------
+    >>> get_loss("bce_logits")
+    BinaryCrossEntropy(from_logits=True)
+    """
     if isinstance(loss, Loss):
         return loss
-    if isinstance(loss, str) and loss.lower() in _LOSSES:
-        return _LOSSES[loss.lower()]()
-    raise ValueError(f"unknown loss {loss!r}; known losses: {', '.join(sorted(_LOSSES))}")
+    name = one_of(loss.lower() if isinstance(loss, str) and loss.lower() in _LOSSES else loss, "loss",
+                  sorted(_LOSSES), "get_loss")
+    made: Loss = _LOSSES[name]()
+    return made

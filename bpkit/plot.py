@@ -1,7 +1,8 @@
 """Plots for the book: learning curves, decision boundaries, gradient norms, optimizer paths.
 
 Every function draws on the Axes it is given (or on a new figure of a fixed size), returns the
-Axes, and never changes matplotlib's global rcParams.
+Axes, and never changes matplotlib's global rcParams. Bad arguments raise a
+:class:`bpkit.errors.BpkitError` naming them, before anything is drawn.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ import numpy as np
 from matplotlib.axes import Axes
 from numpy.typing import ArrayLike
 
+from bpkit.errors import ArgumentTypeError, ArgumentValueError, ShapeError
 from bpkit.model import Sequential
 from bpkit.train import History
+from bpkit.validate import as_array, integer
 
 
 def _axes(ax: Axes | None, figsize: tuple[float, float]) -> Axes:
@@ -26,15 +29,34 @@ def _axes(ax: Axes | None, figsize: tuple[float, float]) -> Axes:
     return new_ax
 
 
+def _need_history(history: object, where: str) -> History:
+    if not isinstance(history, History):
+        raise ArgumentTypeError(f"{where}: history must be the History that fit returns, got {type(history).__name__}")
+    if not history.loss:
+        raise ArgumentValueError(f"{where}: history is empty (no epoch recorded): train with bpkit.train.fit first")
+    return history
+
+
 def plot_history(history: History, ax: Axes | None = None, metric: str | None = None) -> Axes:
-    """Training (and validation) loss per epoch, or the named metric if `metric` is given."""
-    ax = _axes(ax, (6.0, 3.6))
+    """Training (and validation) loss per epoch, or the named metric if `metric` is given.
+
+    Parameters
+    ----------
+    history : History
+        What ``fit`` returned (at least one epoch).
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure if None.
+    metric : str, optional
+        A metric ``history.metrics`` holds, e.g. 'accuracy'; None plots the loss.
+    """
+    history = _need_history(history, "plot_history")
     if metric is None:
         train, val, label = history.loss, history.val_loss, "loss"
     else:
         if metric not in history.metrics:
-            raise ValueError(f"history has no metric {metric!r}; it has {sorted(history.metrics)}")
+            raise ArgumentValueError(f"plot_history: metric must be one of {sorted(history.metrics)}, got {metric!r}")
         train, val, label = history.metrics[metric], history.val_metrics.get(metric, []), metric
+    ax = _axes(ax, (6.0, 3.6))
     epochs = np.arange(1, len(train) + 1)
     ax.plot(epochs, train, label=f"training {label}", color="tab:blue")
     if val:
@@ -51,11 +73,30 @@ def plot_history(history: History, ax: Axes | None = None, metric: str | None = 
 def plot_decision_boundary(
     model: Sequential, X: ArrayLike, y: ArrayLike, ax: Axes | None = None, resolution: int = 200
 ) -> Axes:
-    """Filled contours of the model's predicted class over the plane, with the points on top (2-D inputs)."""
-    X = np.asarray(X, dtype=np.float64)
-    y = np.asarray(y).reshape(-1)
-    if X.ndim != 2 or X.shape[1] != 2:
-        raise ValueError(f"plot_decision_boundary needs 2-D inputs of shape (N, 2), got {X.shape}")
+    """Filled contours of the model's predicted class over the plane, with the points on top (2-D inputs).
+
+    Parameters
+    ----------
+    model : Sequential
+        A classifier of 2-D inputs (one output column thresholded at 0.5, or C columns by argmax).
+    X : array_like
+        Points (N, 2), finite, N >= 1.
+    y : array_like
+        Their class labels (N,), integers >= 0.
+    ax : matplotlib Axes, optional
+    resolution : int
+        Grid points per axis (>= 2).
+    """
+    where = "plot_decision_boundary"
+    X = as_array(X, "X", where, ndim=2)
+    if X.shape[1] != 2:
+        raise ShapeError(f"{where}: X must have shape (N, 2), got {X.shape}")
+    y = as_array(y, "y", where, allow_empty=True).reshape(-1)
+    if y.shape != (X.shape[0],):
+        raise ShapeError(f"{where}: y must hold one label per row of X ({X.shape[0]},), got {y.shape}")
+    if np.any(y < 0) or np.any(y != np.round(y)):
+        raise ArgumentValueError(f"{where}: y must hold class labels 0, 1, 2, ..., got values in [{y.min():g}, {y.max():g}]")
+    resolution = integer(resolution, "resolution", where, low=2)
     ax = _axes(ax, (5.0, 4.5))
     pad = 0.5
     xs = np.linspace(X[:, 0].min() - pad, X[:, 0].max() + pad, resolution)
@@ -74,9 +115,20 @@ def plot_decision_boundary(
 
 
 def plot_grad_norms(history: History, ax: Axes | None = None) -> Axes:
-    """Mean ||dJ/dW_l||_F per epoch for every layer l, on a log scale."""
+    """Mean ||dJ/dW_l||_F per epoch for every layer l, on a log scale.
+
+    Parameters
+    ----------
+    history : History
+        What ``fit(..., grad_norms=True)`` returned.
+    ax : matplotlib Axes, optional
+    """
+    if not isinstance(history, History):
+        raise ArgumentTypeError(f"plot_grad_norms: history must be the History that fit returns, "
+                                f"got {type(history).__name__}")
     if not history.grad_norms:
-        raise ValueError("history has no gradient norms: train with bpkit.train.fit first")
+        raise ArgumentValueError("plot_grad_norms: history has no gradient norms: train with "
+                                 "bpkit.train.fit(..., grad_norms=True) first")
     ax = _axes(ax, (6.0, 3.6))
     keys = list(history.grad_norms[0])
     epochs = np.arange(1, len(history.grad_norms) + 1)
@@ -94,7 +146,28 @@ def plot_grad_norms(history: History, ax: Axes | None = None) -> Axes:
 def plot_optimizer_paths(
     function: Any, paths: Mapping[str, ArrayLike], ax: Axes | None = None, resolution: int = 300
 ) -> Axes:
-    """Contours of a 2-D test function (bpkit.functions) with each optimizer's iterates (T, 2) drawn on top."""
+    """Contours of a 2-D test function (bpkit.functions) with each optimizer's iterates (T, 2) drawn on top.
+
+    Parameters
+    ----------
+    function : TestFunction
+        One of bpkit.functions (quadratic, rosenbrock, beale, saddle).
+    paths : mapping of str to array_like
+        Optimizer name -> its iterates (T, 2) (non-finite points leave gaps).
+    ax : matplotlib Axes, optional
+    resolution : int
+        Grid points per axis for the contours (>= 2).
+    """
+    where = "plot_optimizer_paths"
+    if not all(hasattr(function, a) for a in ("xlim", "ylim", "value_grid", "name")):
+        raise ArgumentTypeError(f"{where}: function must be a bpkit.functions test function, got {function!r}")
+    if not isinstance(paths, Mapping):
+        raise ArgumentTypeError(f"{where}: paths must map optimizer names to (T, 2) arrays, got {type(paths).__name__}")
+    checked = {name: as_array(path, f"paths[{name!r}]", where, ndim=2, finite=False) for name, path in paths.items()}
+    for name, pts in checked.items():
+        if pts.shape[1] != 2:
+            raise ShapeError(f"{where}: paths[{name!r}] must have shape (T, 2), got {pts.shape}")
+    resolution = integer(resolution, "resolution", where, low=2)
     ax = _axes(ax, (6.0, 5.0))
     (x0, x1), (y0, y1) = function.xlim, function.ylim
     gx, gy = np.meshgrid(np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution))
@@ -102,10 +175,7 @@ def plot_optimizer_paths(
     levels = getattr(function, "levels", None)
     ax.contour(gx, gy, values, levels=levels if levels is not None else 30, cmap="Greys", linewidths=0.6)
     colors = plt.get_cmap("tab10")
-    for i, (name, path) in enumerate(paths.items()):
-        pts = np.asarray(path, dtype=np.float64)
-        if pts.ndim != 2 or pts.shape[1] != 2:
-            raise ValueError(f"path {name!r} must have shape (T, 2), got {pts.shape}")
+    for i, (name, pts) in enumerate(checked.items()):
         ax.plot(pts[:, 0], pts[:, 1], "-", marker=".", markersize=3, lw=1.2, color=colors(i % 10), label=name)
     start = getattr(function, "start", None)
     if start is not None:
@@ -123,7 +193,16 @@ def plot_optimizer_paths(
 
 
 def draw_graph(value: Any, ax: Axes | None = None, **kwargs: Any) -> Axes:
-    """Draw a bpkit.autodiff.Value graph with each node's data and grad (see bpkit.graph_plot)."""
+    """Draw a bpkit.autodiff.Value graph with each node's data and grad (see bpkit.graph_plot.draw_graph).
+
+    Parameters
+    ----------
+    value : Value
+        The graph's root.
+    ax : matplotlib Axes, optional
+    **kwargs
+        show_grad, title: as for bpkit.graph_plot.draw_graph.
+    """
     from bpkit.graph_plot import draw_graph as _draw
 
     return _draw(value, ax=ax, **kwargs)

@@ -3,6 +3,12 @@
 Each identity is proved by showing lhs - rhs == 0: structurally, per branch of a Piecewise (ReLU), by
 expand, or, for small expressions, by sympy.simplify. Introduced in book/04_backprop_matrix.ipynb;
 also importable from bpkit.symbolic.
+
+Examples
+--------
+>>> z = sp.Symbol("z", real=True)
+>>> check_identity("tanh'", sp.diff(sp.tanh(z), z), 1 - sp.tanh(z) ** 2).proved
+True
 """
 
 from __future__ import annotations
@@ -11,11 +17,14 @@ import itertools
 from collections.abc import Sequence
 from typing import NamedTuple
 
+import numpy as np
 import sympy as sp
 
-from bpkit.symbolic import ELEMENTWISE, symbol_matrix, activation_derivative, activation_expr, softmax_expr
+from bpkit.errors import ArgumentTypeError, ArgumentValueError
+from bpkit.sympy_backend import ELEMENTWISE, activation_derivative, activation_expr, softmax_expr, symbol_matrix
+from bpkit.validate import one_of
 
-__all__ = ["SIMPLIFY_MAX_OPS", "ProvedIdentity", "check_identity", "prove_identities", "verify_backprop_equations"]
+__all__ = ["MAX_PROOF_WORK", "SIMPLIFY_MAX_OPS", "ProvedIdentity", "check_identity", "prove_identities", "verify_backprop_equations"]
 
 SIMPLIFY_MAX_OPS = 300  # larger differences that expand cannot cancel count as not proved
 
@@ -59,7 +68,24 @@ def _is_zero(d: sp.Expr) -> bool:
 
 def check_identity(name: str, lhs: sp.Expr | sp.Matrix, rhs: sp.Expr | sp.Matrix,
                    lhs_latex: str | None = None, rhs_latex: str | None = None) -> ProvedIdentity:
-    """Prove lhs = rhs: lhs - rhs == 0 by expand or simplify, entry by entry for matrices; False if shapes differ."""
+    """Prove lhs = rhs: lhs - rhs == 0 by expand or simplify, entry by entry for matrices; False if shapes differ.
+
+    Parameters
+    ----------
+    name : str
+        What the identity says, for tables.
+    lhs, rhs : sympy expression or Matrix
+        The two sides.
+    lhs_latex, rhs_latex : str, optional
+        Their LaTeX for tables (default: sympy.latex of each side).
+
+    Returns
+    -------
+    ProvedIdentity
+        proved is True only when lhs - rhs was shown to be 0 (False also when it could not be shown).
+    """
+    if not isinstance(name, str):
+        raise ArgumentTypeError(f"check_identity: name must be a string, got {name!r}")
     if isinstance(lhs, sp.MatrixBase) or isinstance(rhs, sp.MatrixBase):
         same = getattr(lhs, "shape", None) == getattr(rhs, "shape", None)
         proved = same and all(_is_zero(d) for d in (sp.Matrix(lhs) - sp.Matrix(rhs)))
@@ -69,7 +95,13 @@ def check_identity(name: str, lhs: sp.Expr | sp.Matrix, rhs: sp.Expr | sp.Matrix
 
 
 def prove_identities() -> list[ProvedIdentity]:
-    """sigma' = sigma(1-sigma), tanh' = 1-tanh^2, softmax and loss gradients: each proved, lhs - rhs == 0."""
+    """sigma' = sigma(1-sigma), tanh' = 1-tanh^2, softmax and loss gradients: each proved, lhs - rhs == 0.
+
+    Returns
+    -------
+    list of ProvedIdentity
+        Seven identities the book states, in the order of chapter 4's table.
+    """
     z, y = sp.symbols("z y", real=True)
     zp, zn = sp.Symbol("z", positive=True), sp.Symbol("z", negative=True)
     sig = activation_expr("sigmoid", z)
@@ -103,12 +135,50 @@ def prove_identities() -> list[ProvedIdentity]:
     ]
 
 
-def verify_backprop_equations(sizes: Sequence[int] = (2, 3, 2), activation: str = "sigmoid") -> list[ProvedIdentity]:
-    """BP1-BP4 for J = 1/2||a^L - y||^2 on explicit symbolic W, b, x, y, against direct sympy.diff."""
-    if len(sizes) < 3 or any(not isinstance(n, int) or n < 1 for n in sizes):
-        raise ValueError(f"sizes must be >= 3 positive ints (input, hidden..., output), got {sizes!r}")
-    if activation not in ELEMENTWISE:
-        raise ValueError(f"activation must be elementwise, one of {ELEMENTWISE}; got {activation!r}")
+MAX_PROOF_WORK = 50
+"""The largest parameters x 2^(layers - 1) ``verify_backprop_equations`` accepts by default.
+
+The proof's expressions multiply with the depth: one hidden layer of 3 units (2-3-2, work 34) takes
+seconds to a minute, a second hidden layer (2-3-3-2, work 116) took ten minutes with sigmoid on the
+busy two-core machine this was measured on.
+"""
+
+
+def verify_backprop_equations(sizes: Sequence[int] = (2, 3, 2), activation: str = "sigmoid", *,
+                              max_work: int | None = MAX_PROOF_WORK) -> list[ProvedIdentity]:
+    """BP1-BP4 for J = 1/2||a^L - y||^2 on explicit symbolic W, b, x, y, against direct sympy.diff.
+
+    Parameters
+    ----------
+    sizes : sequence of int
+        Layer widths (input, hidden..., output): at least three positive integers.
+    activation : str
+        An elementwise activation of the catalogue, used in every layer.
+    max_work : int or None
+        Refuse networks whose parameters x 2^(layers - 1) exceed this (see ``MAX_PROOF_WORK``);
+        None lifts the limit.
+
+    Returns
+    -------
+    list of ProvedIdentity
+        BP1 (output error), BP2 (error moves back), BP3 (bias gradient), BP4 (weight gradient).
+    """
+    if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence):
+        raise ArgumentTypeError(f"verify_backprop_equations: sizes must be a sequence of integers, got {sizes!r}")
+    if not all(isinstance(n, (int, np.integer)) and not isinstance(n, (bool, np.bool_)) for n in sizes):
+        raise ArgumentTypeError(f"verify_backprop_equations: sizes must hold integers, got {sizes!r}")
+    sizes = [int(n) for n in sizes]
+    if len(sizes) < 3 or min(sizes) < 1:
+        raise ArgumentValueError(f"verify_backprop_equations: sizes must be >= 3 positive integers "
+                                 f"(input, hidden..., output), got {tuple(sizes)}")
+    activation = one_of(activation, "activation", ELEMENTWISE, "verify_backprop_equations")
+    n_params = sum(m * (n + 1) for n, m in zip(sizes, sizes[1:], strict=False))
+    work = n_params * 2 ** (len(sizes) - 2)
+    if max_work is not None and work > max_work:
+        raise ArgumentValueError(
+            f"verify_backprop_equations: sizes {tuple(sizes)} give {n_params} parameters over {len(sizes) - 1} "
+            f"layers, work {work} > max_work={max_work}; SymPy's proof would take many minutes. Use one hidden "
+            "layer of a few units, e.g. (2, 3, 2), or max_work=None to wait")
     names: dict[sp.Symbol, str] = {}
     L = len(sizes) - 1
     x = symbol_matrix("x", "x", sizes[0], 1, names, index_cols=False)

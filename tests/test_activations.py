@@ -7,21 +7,26 @@ import pytest
 from hypothesis import given, settings
 
 from bpkit.activations import (
+    Activation,
     Identity,
     LeakyReLU,
+    LogSoftmax,
     ReLU,
     Sigmoid,
     Softmax,
+    Softplus,
     Tanh,
     get_activation,
     log_softmax,
     sigmoid,
     softmax,
 )
+from bpkit.catalogue import ACTIVATIONS
+from bpkit.errors import ArgumentTypeError, ArgumentValueError
 from bpkit.gradcheck import numerical_gradient, relative_error
 from strategies import matrices
 
-ALL = [Sigmoid(), Tanh(), ReLU(), LeakyReLU(0.1), Identity(), Softmax()]
+ALL = [Sigmoid(), Tanh(), ReLU(), LeakyReLU(0.1), Identity(), Softplus(), Softmax(), LogSoftmax()]
 
 
 def _numeric_vjp(act, z: np.ndarray, g: np.ndarray) -> np.ndarray:
@@ -100,7 +105,34 @@ def test_lookup_by_name_and_errors() -> None:
     assert isinstance(get_activation(None), Identity)
     inst = Tanh()
     assert get_activation(inst) is inst
-    with pytest.raises(ValueError, match="known activations: .*relu.*sigmoid"):
-        get_activation("swish")
+    with pytest.raises(ArgumentValueError, match="activation must be one of .*'relu'.*'sigmoid'.*got 'Swish'"):
+        get_activation("Swish")
     with pytest.raises(ValueError, match="negative_slope"):
         LeakyReLU(-1.0)
+
+
+def test_every_catalogue_rule_has_an_activation_and_the_classes_follow_their_rules() -> None:
+    for name, rule in ACTIVATIONS.items():
+        act = get_activation(name)
+        assert act.rule is rule and act.name == name
+        assert act.smooth == rule.smooth and act.elementwise == rule.elementwise
+    assert repr(LeakyReLU(0.2)) == "LeakyReLU(negative_slope=0.2)" and LeakyReLU(0.2).negative_slope == 0.2
+    assert repr(Activation(ACTIVATIONS["softplus"])) == "Activation('softplus')"
+    with pytest.raises(ArgumentTypeError, match="unknown parameter"):
+        Activation(ACTIVATIONS["tanh"], negative_slope=0.1)
+
+
+def test_inputs_are_converted_once_and_not_copied_when_already_float64() -> None:
+    z = np.array([[0.0, 1.0]])
+    assert Identity().forward(z) is z  # the identity returns its input: no copy on the hot path
+    assert Tanh().forward([[0, 1]]).dtype == np.float64  # lists of ints are fine
+    assert Sigmoid().forward(np.float32(0.0)) == 0.5  # so are NumPy scalars
+
+
+def test_a_subclass_without_a_rule_must_define_its_passes() -> None:
+    class Mine(Activation):
+        pass
+
+    with pytest.raises(ArgumentTypeError, match="no catalogue rule"):
+        Mine().forward(np.zeros(2))
+    assert Mine().name == "mine" and Mine().smooth and Mine().elementwise

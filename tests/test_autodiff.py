@@ -10,7 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bpkit.autodiff import Value, model_gradients, topological_order, zero_grad
+from bpkit.autodiff import Value, topological_order, zero_grad
+from bpkit.autodiff_model import model_gradients
+from bpkit.errors import ArgumentTypeError, ArgumentValueError
 from bpkit.layers import ActivationLayer, Dense, Dropout
 from bpkit.losses import MSE, BinaryCrossEntropy, CrossEntropy, SquaredError
 from bpkit.model import MLP, Sequential
@@ -121,21 +123,65 @@ def test_topological_order_is_deterministic_and_parents_first() -> None:
 
 
 def test_input_errors() -> None:
-    with pytest.raises(TypeError, match="plain number"):
-        Value(2.0) ** Value(3.0)
-    with pytest.raises(ValueError, match="positive"):
+    with pytest.raises(ArgumentTypeError, match="k must be a plain real number"):
+        Value(2.0) ** Value(3.0)  # type: ignore[operator]
+    with pytest.raises(ArgumentValueError, match="data > 0"):
         Value(0.0).log()
-    with pytest.raises(TypeError, match="cannot combine"):
-        Value(1.0) + "a"
-    with pytest.raises(TypeError, match="already a Value"):
-        Value(Value(1.0))
+    with pytest.raises(ArgumentTypeError, match="other must be a Value or a real number"):
+        Value(1.0) + "a"  # type: ignore[operator]
+    with pytest.raises(ArgumentTypeError, match="already a Value"):
+        Value(Value(1.0))  # type: ignore[arg-type]
+    with pytest.raises(ArgumentValueError, match="negative base .* needs a whole exponent"):
+        Value(-8.0) ** (1 / 3)
 
 
-def test_extremes_are_finite() -> None:
+def test_extremes_are_finite_or_infinite_as_in_numpy() -> None:
     for x in (-1000.0, 1000.0):
         s = Value(x).sigmoid()
         s.backward()
         assert math.isfinite(s.data)
+    e = Value(1000.0).exp()  # NumPy and PyTorch give inf, not an OverflowError
+    e.backward()
+    assert e.data == math.inf and e.parents[0].grad == math.inf
+    assert (Value(10.0) ** 400).data == math.inf and (Value(-10.0) ** 401).data == -math.inf
+    assert (Value(-2.0) ** 3).data == -8.0 and (Value(-2.0) ** np.int64(2)).data == 4.0
+
+
+def test_numpy_scalars_are_numbers_and_comparisons_read_data() -> None:
+    x = Value(np.float32(2.5))
+    y = x * np.int64(3) + np.float64(1.0)
+    y.backward()
+    assert y.data == 8.5 and x.grad == 3.0
+    assert Value(2.0) > 1 and Value(1.0) <= Value(1.0) and not Value(0.0) > 0
+    assert len({Value(1.0), Value(1.0)}) == 2  # equality stays identity: nodes hash by id
+
+
+def test_custom_node_with_a_hand_written_derivative() -> None:
+    a, b = Value(3.0), Value(2.0)
+    y = Value(a.data * b.data**2, op="a*b^2", parents=(a, b), local_grads=(b.data**2, 2 * a.data * b.data))
+    (y * 2).backward()
+    assert (a.grad, b.grad) == (8.0, 24.0)
+    with pytest.raises(ArgumentValueError, match="one number per parent"):
+        Value(1.0, parents=(a, b), local_grads=(1.0,))
+    with pytest.raises(ArgumentTypeError, match="parents must all be Value"):
+        Value(1.0, parents=(1.0,), local_grads=(1.0,))  # type: ignore[arg-type]
+
+
+def test_activation_by_name_and_log1p() -> None:
+    x = Value(0.0)
+    sp_ = x.activation("softplus")
+    sp_.backward()
+    assert sp_.data == math.log(2.0) and x.grad == 0.5
+    assert x.softplus().data == sp_.data
+    assert Value(-2.0).activation("leaky_relu", negative_slope=0.5).data == -1.0
+    with pytest.raises(ArgumentValueError, match="name must be one of .*'sigmoid'.*got 'softmax'"):
+        Value(1.0).activation("softmax")
+    with pytest.raises(ArgumentTypeError, match="unknown parameter"):
+        Value(1.0).activation("tanh", negative_slope=0.5)
+    t = Value(1e-20)
+    lp = t.log1p()
+    lp.backward()
+    assert lp.data == 1e-20 and t.grad == 1.0
 
 
 CASES = [
@@ -155,6 +201,7 @@ def test_model_gradients_equal_manual_backprop(hidden, out, loss, make_y) -> Non
     X = rng.normal(size=(3, 3))
     y = make_y(rng)
     model = MLP([3, 4, 2], activation=hidden, output_activation=out, seed=4)
+    model.zero_grad()
     model.backward(loss.grad(model.forward(X), y))
     auto = model_gradients(model, loss, X, y)
     manual = model.gradients()
@@ -173,7 +220,28 @@ def test_model_gradients_with_softmax_layer_dropout_and_no_bias() -> None:
     ])
     X, y = rng.normal(size=(2, 2)), rng.random((2, 3))
     model.eval()
+    model.zero_grad()
     model.backward(MSE().grad(model.forward(X), y))
     auto = model_gradients(model, MSE(), X, y)
     for k, g in model.gradients().items():
         assert np.allclose(auto[k], g, rtol=1e-10, atol=1e-12), k
+
+
+def test_model_gradients_with_weight_sharing_sum_over_the_uses() -> None:
+    rng = np.random.default_rng(5)
+    shared = Dense(3, 3, activation="tanh", rng=rng)
+    model = Sequential([shared, shared, Dense(3, 2, rng=rng)])
+    X, y = rng.normal(size=(2, 3)), rng.normal(size=(2, 2))
+    model.zero_grad()
+    model.backward(MSE().grad(model.forward(X), y))
+    auto = model_gradients(model, MSE(), X, y)
+    assert list(auto) == list(model.gradients())
+    for k, g in model.gradients().items():
+        assert np.allclose(auto[k], g, rtol=1e-10, atol=1e-12), k
+
+
+def test_model_gradients_leave_the_parameters_alone() -> None:
+    model = MLP([2, 3, 2], activation="sigmoid", seed=0)
+    before = {k: v.copy() for k, v in model.parameters().items()}
+    model_gradients(model, CrossEntropy(), np.ones((2, 2)), np.array([0, 1]))
+    assert all(np.array_equal(before[k], v) for k, v in model.parameters().items())

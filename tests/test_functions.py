@@ -53,5 +53,5 @@ def test_errors() -> None:
         quadratic(0.5)
     with pytest.raises(ValueError, match=r"shape \(2,\)"):
         rosenbrock().f([1.0, 2.0, 3.0])
-    with pytest.raises(ValueError, match="same shape"):
+    with pytest.raises(ValueError, match=r"Y must have the shape of X \(3,\), got \(4,\)"):
         beale().value_grid(np.zeros(3), np.zeros(4))

@@ -6,11 +6,11 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
-from bpkit.autodiff import Value, topological_order  # noqa: E402
-from bpkit.graph_plot import draw_graph  # noqa: E402
-from bpkit.plot import draw_graph as draw_graph_reexported  # noqa: E402
+from bpkit.autodiff import Value, topological_order
+from bpkit.graph_plot import draw_graph
+from bpkit.plot import draw_graph as draw_graph_reexported
 
 
 def _graph() -> Value:

@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bpkit.activations import sigmoid
+from bpkit.errors import ArgumentValueError, ShapeError
 from bpkit.gradcheck import numerical_gradient, relative_error
 from bpkit.losses import MSE, BinaryCrossEntropy, CrossEntropy, SquaredError, get_loss
 from strategies import matrices, seeds
@@ -96,15 +97,15 @@ def test_extreme_values_are_finite() -> None:
 
 
 def test_errors_are_clear() -> None:
-    with pytest.raises(ValueError, match=r"predictions have shape \(3, 1\) but targets have shape \(3,\)"):
+    with pytest.raises(ShapeError, match=r"y must have the shape of y_hat \(3, 1\), got \(3,\)"):
         MSE()(np.zeros((3, 1)), np.zeros(3))
-    with pytest.raises(ValueError, match=r"labels must lie in \[0, 2\] for 3 classes"):
+    with pytest.raises(ArgumentValueError, match=r"labels in \[0, 2\] for 3 classes, got 3"):
         CrossEntropy()(np.zeros((2, 3)), np.array([0, 3]))
-    with pytest.raises(ValueError, match="targets must lie in"):
+    with pytest.raises(ArgumentValueError, match=r"y must hold probabilities in \[0, 1\], got values in \[2, 2\]"):
         BinaryCrossEntropy()(np.array([0.5]), np.array([2.0]))
-    with pytest.raises(ValueError, match="from_logits=True"):
+    with pytest.raises(ArgumentValueError, match="from_logits=True"):
         BinaryCrossEntropy()(np.array([3.0]), np.array([1.0]))
-    with pytest.raises(ValueError, match="known losses"):
+    with pytest.raises(ArgumentValueError, match="loss must be one of .*'mse'.*got 'hinge'"):
         get_loss("hinge")
     assert isinstance(get_loss("bce_logits"), BinaryCrossEntropy) and get_loss("bce_logits").from_logits
 

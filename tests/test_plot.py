@@ -6,15 +6,15 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
 
-from bpkit.losses import CrossEntropy  # noqa: E402
-from bpkit.model import MLP  # noqa: E402
-from bpkit.optim import Adam  # noqa: E402
-from bpkit.plot import plot_decision_boundary, plot_grad_norms, plot_history, plot_optimizer_paths  # noqa: E402
-from bpkit.train import History, fit  # noqa: E402
+from bpkit.losses import CrossEntropy
+from bpkit.model import MLP
+from bpkit.optim import Adam
+from bpkit.plot import plot_decision_boundary, plot_grad_norms, plot_history, plot_optimizer_paths
+from bpkit.train import History, fit
 
 
 @pytest.fixture
@@ -48,7 +48,7 @@ def test_plot_history_draws_both_curves_on_a_given_axes(trained) -> None:
     assert ax.get_xlabel() == "epoch"
     acc_ax = plot_history(h, metric="accuracy")
     assert acc_ax.figure.get_size_inches().tolist() == [6.0, 3.6]
-    with pytest.raises(ValueError, match="no metric"):
+    with pytest.raises(ValueError, match="metric must be one of"):
         plot_history(h, metric="f1")
 
 
@@ -88,6 +88,8 @@ def test_plot_optimizer_paths() -> None:
     assert labels == ["gd", "start", "minimum"]
     assert np.allclose(ax.get_lines()[0].get_xydata(), path)
     assert "a bowl" in ax.get_title()
-    with pytest.raises(ValueError, match=r"\(T, 2\)"):
+    with pytest.raises(ValueError, match=r"paths\['bad'\] must have 2 dimensions"):
         plot_optimizer_paths(_Bowl(), {"bad": np.zeros(3)})
+    with pytest.raises(ValueError, match=r"paths\['bad'\] must have shape \(T, 2\)"):
+        plot_optimizer_paths(_Bowl(), {"bad": np.zeros((3, 3))})
     plt.close("all")

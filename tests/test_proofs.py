@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 import sympy as sp
 
+from bpkit.errors import ArgumentTypeError, ArgumentValueError
 from bpkit.proofs import check_identity, prove_identities, verify_backprop_equations
 from bpkit.symbolic import activation_derivative, activation_expr
 
@@ -39,7 +41,17 @@ def test_leaky_relu_backprop_equations_on_a_smaller_net() -> None:
 
 
 def test_input_errors() -> None:
-    with pytest.raises(ValueError, match="sizes must be"):
+    with pytest.raises(ArgumentValueError, match="sizes must be >= 3 positive integers"):
         verify_backprop_equations((2, 1))
-    with pytest.raises(ValueError, match="activation must be elementwise"):
+    with pytest.raises(ArgumentTypeError, match="sizes must hold integers"):
+        verify_backprop_equations((2, 3.0, 1))  # type: ignore[arg-type]
+    with pytest.raises(ArgumentValueError, match="activation must be one of .*'sigmoid'.*got 'softmax'"):
         verify_backprop_equations((2, 2, 2), "softmax")
+    with pytest.raises(ArgumentValueError, match=r"sizes \(2, 3, 3, 2\) give 29 parameters over 3 layers"):
+        verify_backprop_equations((2, 3, 3, 2))
+    with pytest.raises(ArgumentTypeError, match="name must be a string"):
+        check_identity(3, sp.S.One, sp.S.One)  # type: ignore[arg-type]
+
+
+def test_numpy_integers_are_sizes() -> None:
+    assert all(r.proved for r in verify_backprop_equations((2, np.int64(2), 1), "tanh"))

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import inspect
+import time
+
 import numpy as np
 import pytest
 
+from bpkit import symbolic
 from bpkit.activations import Sigmoid
-from bpkit.gradcheck import compare_routes as compare_routes_from_gradcheck
+from bpkit.catalogue import ACTIVATIONS
+from bpkit.errors import ArgumentTypeError, ArgumentValueError
 from bpkit.layers import Dense, Dropout
 from bpkit.losses import MSE, BinaryCrossEntropy, CrossEntropy, Loss, SquaredError
 from bpkit.model import MLP, Sequential
 from bpkit.routes import ROUTES, RouteComparison, compare_routes
 
 EXACT, NUMERIC = 1e-10, 1e-7
-HIDDEN = ["sigmoid", "tanh", "relu", "leaky_relu", "identity"]
+#: every elementwise activation of the catalogue: a rule added there is checked through all four routes
+HIDDEN = [name for name, rule in ACTIVATIONS.items() if rule.elementwise]
 #: (output activation, loss, kind of targets): every loss with the output it is meant for, softmax via MSE
 LOSSES: list[tuple[str, Loss, str]] = [
     ("identity", SquaredError(), "real"),
@@ -67,9 +73,11 @@ def test_every_activation_and_loss(hidden: str, output: str, loss: Loss, kind: s
     X = rng.normal(size=(2, 2))
     y = {"real": rng.normal(size=(2, 2)), "binary": np.array([[0.0, 1.0], [1.0, 1.0]]),
          "labels": np.array([1, 0])}[kind]
-    model.forward(X)
+    a = X
     for layer in model.layers:  # no pre-activation near a ReLU kink, so central differences are valid
-        assert layer.activation.smooth or np.min(np.abs(layer.z)) > 1e-4
+        z = a @ layer.W.T + layer.b
+        assert layer.activation.smooth or np.min(np.abs(z)) > 1e-4
+        a = layer.activation.forward(z)
     assert_agree(compare_routes(model, loss, X, y))
 
 
@@ -112,12 +120,37 @@ def test_tables_and_chosen_routes() -> None:
     assert result.agree()  # only the routes that ran are judged
 
 
-def test_input_errors_and_gradcheck_reexport() -> None:
+def test_input_errors() -> None:
     model, X, y = seed_network()
-    with pytest.raises(ValueError, match="unknown route"):
+    with pytest.raises(ArgumentValueError, match="routes must be some of .* unknown \\['magic'\\]"):
         compare_routes(model, SquaredError(), X, y, routes=("symbolic", "magic"))
+    with pytest.raises(ArgumentTypeError, match="routes must be a list or tuple"):
+        compare_routes(model, SquaredError(), X, y, routes="numeric")
     noisy = Sequential([Dense(2, 2, rng=np.random.default_rng(0)), Dropout(0.5, np.random.default_rng(0))])
-    with pytest.raises(ValueError, match=r"model.eval\(\)"):
+    with pytest.raises(ArgumentValueError, match=r"model.eval\(\)"):
         compare_routes(noisy, MSE(), X, np.zeros((1, 2)))
-    result = compare_routes_from_gradcheck(model, SquaredError(), X, y)
-    assert isinstance(result, RouteComparison) and result.agree()
+    noisy.eval()
+    assert compare_routes(noisy, MSE(), X, np.zeros((1, 2))).agree()
+    with pytest.raises(ArgumentValueError, match="eps must be a finite number > 0"):
+        compare_routes(model, SquaredError(), X, y, eps=0.0)
+
+
+def test_networks_too_large_for_sympy_are_refused_at_once_with_an_estimate() -> None:
+    model = MLP([4, 8, 8, 3], seed=0)
+    X, y = np.ones((4, 4)), np.array([0, 1, 2, 0])
+    start = time.perf_counter()
+    with pytest.raises(ArgumentValueError, match=r"model 4-8-8-3 with 4 row\(s\) is too large for SymPy.*roughly \d+ s"):
+        compare_routes(model, CrossEntropy(), X, y)
+    assert time.perf_counter() - start < 5.0  # refused before any SymPy work (was 89 s of silence)
+    result = compare_routes(model, CrossEntropy(), X, y, routes=("autodiff", "numeric"))  # what the message advises
+    assert result.agree()
+    assert inspect.signature(compare_routes).parameters["max_work"].default == symbolic.MAX_WORK
+
+
+def test_weight_sharing_through_all_four_routes() -> None:
+    rng = np.random.default_rng(3)
+    shared = Dense(2, 2, activation="tanh", rng=rng, b=[0.1, -0.2])
+    model = Sequential([shared, shared, Dense(2, 1, rng=rng)])
+    result = compare_routes(model, SquaredError(), rng.normal(size=(2, 2)), rng.normal(size=(2, 1)))
+    assert [r.name for r in result.rows] == ["W1", "b1", "W2", "b2"]
+    assert_agree(result)

@@ -11,11 +11,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bpkit.activations import LeakyReLU, get_activation
+from bpkit.errors import ArgumentTypeError, ArgumentValueError, ShapeError
 from bpkit.layers import ActivationLayer, Dense, Dropout
 from bpkit.losses import MSE, BinaryCrossEntropy, CrossEntropy, Loss, SquaredError
 from bpkit.model import MLP, Sequential
-from bpkit.symbolic import activation_derivative, activation_expr, symbolic_gradients, symbolic_loss
-
+from bpkit.symbolic import (
+    MAX_WORK,
+    activation_derivative,
+    activation_expr,
+    architecture,
+    estimate_work,
+    symbolic_gradients,
+    symbolic_loss,
+)
 from strategies import moderate
 
 
@@ -46,7 +54,7 @@ def test_seed_network_matches_hand_chain_rule_and_backprop() -> None:
     net = symbolic_loss(model, SquaredError())
     J, grads = net.evaluate(X, y, model.parameters())
     J_hand, dW1, dW2 = hand_chain_rule([[1, -1], [2, 1]], [2, -1], [1, -2], 1.0)
-    assert J == pytest.approx(J_hand, rel=1e-14)
+    assert pytest.approx(J_hand, rel=1e-14) == J
     assert np.allclose(grads["W1"], dW1, rtol=0, atol=1e-15)
     assert np.allclose(grads["W2"], dW2, rtol=0, atol=1e-15)
     model.backward(SquaredError().grad(model.forward(X), y))
@@ -71,7 +79,7 @@ def test_explicit_argument_order_and_latex_names() -> None:
     assert r"\sigma" not in net.latex(net.J, sigma=False) and "e^{- W^{(1)}_{11} x_{1}" in net.latex(net.J, sigma=False)
     eq = net.gradient_latex("W2", 0, 1)
     assert eq.startswith(r"\frac{\partial J}{\partial W^{(2)}_{12}} = ")
-    with pytest.raises(ValueError, match="unknown parameter 'b1'"):
+    with pytest.raises(ArgumentValueError, match=r"name must be one of \['W1', 'W2'\], got 'b1'"):
         net.gradient_latex("b1", 0)
     batch = symbolic_loss(MLP([2, 3, 1], activation="tanh", seed=0), MSE(), n_samples=2)
     assert batch.latex(batch.X[1, 0]) == "x_{2,1}" and batch.latex(batch.params["b1"][2]) == "b^{(1)}_{3}"
@@ -104,7 +112,8 @@ def test_loss_value_and_gradients_match_bpkit(output: str, loss: Loss, kind: str
     model = MLP([2, 2, 2], activation="tanh", output_activation=output, seed=1)
     X, y = rng.normal(size=(3, 2)), targets(kind, rng, 3, 2)
     J, grads = symbolic_loss(model, loss, 3).evaluate(X, y, model.parameters())
-    assert J == pytest.approx(loss(model.forward(X), y), rel=1e-13)
+    assert pytest.approx(loss(model.forward(X), y), rel=1e-13) == J
+    model.zero_grad()
     model.backward(loss.grad(model.forward(X), y))
     assert list(grads) == list(model.gradients()) == ["W1", "b1", "W2", "b2"]
     for k, g in model.gradients().items():
@@ -116,6 +125,7 @@ def test_layers_without_bias_and_activation_layers() -> None:
                         Dense(3, 1, activation="sigmoid", rng=np.random.default_rng(1))])
     X, y = np.array([[0.5, -1.0], [1.5, 0.25]]), np.array([[0.2], [0.9]])
     grads = symbolic_gradients(model, SquaredError(), X, y)
+    model.zero_grad()
     model.backward(SquaredError().grad(model.forward(X), y))
     assert list(grads) == list(model.gradients()) == ["W1", "W2", "b2"]
     for k, g in model.gradients().items():
@@ -135,7 +145,7 @@ def test_seed_architecture_at_random_points(v: list[float]) -> None:
     assert np.allclose(grads["W2"], dW2, rtol=1e-12, atol=1e-15)
 
 
-@pytest.mark.parametrize("name", ["sigmoid", "tanh", "relu", "leaky_relu", "identity"])
+@pytest.mark.parametrize("name", ["sigmoid", "tanh", "relu", "leaky_relu", "identity", "softplus"])
 def test_activation_expressions_and_derivatives_match_bpkit(name: str) -> None:
     z = sp.Symbol("z", real=True)
     f = sp.lambdify([z], activation_expr(name, z, 0.2), modules="numpy")
@@ -148,24 +158,57 @@ def test_activation_expressions_and_derivatives_match_bpkit(name: str) -> None:
 
 def test_input_errors() -> None:
     model, X, y = seed_network()
-    with pytest.raises(ValueError, match=r"X must have shape \(1, 2\)"):
+    with pytest.raises(ShapeError, match=r"X must have shape \(1, 2\)"):
         symbolic_loss(model, SquaredError()).evaluate(np.zeros((1, 3)), y, model.parameters())
-    with pytest.raises(ValueError, match="y must have shape"):
+    with pytest.raises(ShapeError, match=r"y must have the shape of y_hat \(1, 1\), got \(1, 2\)"):
         symbolic_gradients(model, SquaredError(), X, np.zeros((1, 2)))
-    with pytest.raises(ValueError, match="X must be 2-D"):
+    with pytest.raises(ShapeError, match="X must have 2 dimensions"):
         symbolic_gradients(model, SquaredError(), np.array([1.0, -2.0]), y)
-    with pytest.raises(ValueError, match="n_samples"):
+    with pytest.raises(ArgumentValueError, match="n_samples must be an integer >= 1"):
         symbolic_loss(model, SquaredError(), n_samples=0)
-    with pytest.raises(TypeError, match="no symbolic form for loss"):
+    with pytest.raises(ArgumentTypeError, match="loss must be a bpkit loss with a symbolic form"):
         symbolic_loss(model, object())  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match="unknown elementwise activation"):
+    with pytest.raises(ArgumentValueError, match="name must be one of .*got 'softmax'"):
         activation_expr("softmax", sp.Symbol("z"))
     dropout = Sequential([Dense(2, 2, rng=np.random.default_rng(0)), Dropout(0.5, np.random.default_rng(0))])
-    with pytest.raises(TypeError, match="Dropout"):
+    with pytest.raises(ArgumentValueError, match=r"dropout in training mode.*model.eval\(\)"):
         symbolic_loss(dropout, SquaredError())
     ce = MLP([2, 3], seed=0)
-    with pytest.raises(ValueError, match=r"lie in \[0, 2\]"):
+    with pytest.raises(ArgumentValueError, match=r"labels in \[0, 2\]"):
         symbolic_gradients(ce, CrossEntropy(), np.zeros((2, 2)), np.array([0, 3]))
+    net = symbolic_loss(model, SquaredError())
+    with pytest.raises(ArgumentValueError, match="row must be < 2 for W1"):
+        net.gradient_latex("W1", 2, 0)
+    with pytest.raises(ArgumentValueError, match="params must have the names"):
+        net.evaluate(X, y, {"W1": model.parameters()["W1"]})
+
+
+def test_size_limit_refuses_at_once_and_can_be_lifted() -> None:
+    big = MLP([4, 8, 8, 3], seed=0)
+    work, seconds = estimate_work(architecture(big), 4, "cross_entropy")
+    assert work > MAX_WORK and seconds > 20
+    with pytest.raises(ArgumentValueError, match="too large for SymPy"):
+        symbolic_loss(big, CrossEntropy(), 4)
+    seed = architecture(seed_network()[0])
+    assert estimate_work(seed, 1, "squared_error")[0] < MAX_WORK / 100
+    tiny = MLP([1, 1], seed=0)
+    assert symbolic_loss(tiny, MSE(), 1, max_work=None).J is symbolic_loss(tiny, MSE(), 1).J  # cached
+    with pytest.raises(ArgumentValueError, match="too large"):
+        symbolic_loss(tiny, MSE(), 1, max_work=0)
+
+
+def test_weight_sharing_and_dropout_in_evaluation_mode() -> None:
+    rng = np.random.default_rng(2)
+    shared = Dense(2, 2, activation="tanh", rng=rng, b=[0.3, -0.1])
+    model = Sequential([shared, Dropout(0.5, rng), shared, Dense(2, 1, rng=rng)])
+    model.eval()
+    X, y = rng.normal(size=(2, 2)), rng.normal(size=(2, 1))
+    grads = symbolic_gradients(model, SquaredError(), X, y)
+    model.zero_grad()
+    model.backward(SquaredError().grad(model.forward(X), y))
+    assert list(grads) == list(model.gradients()) == ["W1", "b1", "W2", "b2"]
+    for k, g in model.gradients().items():
+        assert np.max(np.abs(grads[k] - g)) < 1e-12, k
 
 
 def test_proofs_are_importable_from_symbolic() -> None:
