@@ -4,11 +4,16 @@ The library behind the book "Backpropagation and Gradient Descent, Executed". Ea
 concept; the book's chapters introduce them in order:
 
 - ``bpkit.activations``, ``bpkit.losses``, ``bpkit.init``: the pieces of a network;
-- ``bpkit.layers``, ``bpkit.model``: dense layers and models with a forward and a backward pass;
-- ``bpkit.optim``, ``bpkit.schedules``, ``bpkit.train``: optimizers, learning-rate schedules and
-  the training loop (``bpkit.serialize`` saves and loads models);
-- ``bpkit.gradcheck``, ``bpkit.routes``: finite-difference gradient checks, four routes compared;
-- ``bpkit.data``, ``bpkit.functions``, ``bpkit.plot``: data sets, test functions and figures;
+- ``bpkit.layer`` (the Layer contract), ``bpkit.layers``, ``bpkit.model``: dense layers and models
+  with a forward and a backward pass (``bpkit.serialize`` saves and loads models);
+- ``bpkit.optimizer``, ``bpkit.optim``, ``bpkit.schedules``: optimizers and learning-rate schedules;
+- ``bpkit.train``, ``bpkit.metrics``: the training loop, accuracy and evaluation;
+- ``bpkit.finite_differences``, ``bpkit.gradcheck``, ``bpkit.routes``: finite differences, gradient
+  checks, four routes compared;
+- ``bpkit.data``, ``bpkit.prepare``, ``bpkit.functions``, ``bpkit.plot``: data sets, data
+  preparation, test functions and figures;
+- ``bpkit.conv``, ``bpkit.pool``, ``bpkit.norm``, ``bpkit.residual``, ``bpkit.recurrent``: the layers
+  of Part III;
 - ``bpkit.autodiff``, ``bpkit.symbolic``: the automatic and symbolic routes to the same gradients;
 - ``bpkit.errors``: every refusal of bad input is a ``BpkitError``.
 
@@ -53,7 +58,9 @@ from bpkit.gradcheck import check_model, numerical_gradient, relative_error
 from bpkit.layers import ActivationLayer, Dense, Dropout, Layer
 from bpkit.losses import MSE, BinaryCrossEntropy, CrossEntropy, Loss, SquaredError, get_loss
 from bpkit.model import MLP, Sequential
-from bpkit.optim import SGD, AdaGrad, Adam, AdamW, Optimizer, RMSProp, clip_grad_norm
+from bpkit.optim import SGD, AdaGrad, Adam, AdamW, RMSProp, clip_grad_norm
+from bpkit.optimizer import Optimizer
+from bpkit.recurrent import LSTM, RNN
 from bpkit.routes import compare_routes
 from bpkit.schedules import constant, cosine_decay, exponential_decay, per_epoch, step_decay, warmup
 from bpkit.train import History, accuracy, evaluate, fit
@@ -61,8 +68,10 @@ from bpkit.train import History, accuracy, evaluate, fit
 __version__ = "0.1.0"
 
 __all__ = [
+    "LSTM",
     "MLP",
     "MSE",
+    "RNN",
     "SGD",
     "Activation",
     "ActivationLayer",

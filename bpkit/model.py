@@ -32,8 +32,9 @@ from numpy.typing import ArrayLike
 
 from bpkit.activations import Activation, sigmoid, softmax
 from bpkit.errors import ArgumentTypeError, ArgumentValueError, ShapeError
-from bpkit.layers import ActivationLayer, Dense, Dropout, Layer, _activation, _flag
-from bpkit.validate import Array, as_array, integer
+from bpkit.layers import ActivationLayer, Dense, Dropout, Layer, _activation
+from bpkit.serialize import load_model, save_model
+from bpkit.validate import Array, as_array, boolean, integer
 
 _PLAIN = re.compile(r"[A-Za-z_]+")
 
@@ -370,14 +371,10 @@ class Sequential(Layer):
 
         No pickling: the architecture is stored as JSON text; see bpkit.serialize.
         """
-        from bpkit.serialize import save_model
-
         save_model(self, file)
 
     def load(self, file: str | Path | IO[bytes]) -> Sequential:
         """Read what save() wrote into this model, in place; refuses a file of another architecture."""
-        from bpkit.serialize import load_model
-
         return load_model(self, file)
 
     def __repr__(self) -> str:
@@ -430,7 +427,7 @@ class MLP(Sequential):
         if len(sizes) < 2:
             raise ArgumentValueError(f"MLP: sizes must hold at least an input and an output width, got {sizes}")
         seed = integer(seed, "seed", "MLP", low=0)
-        bias = _flag(bias, "bias", "MLP")
+        bias = boolean(bias, "bias", "MLP")
         hidden = _activation(activation, "MLP")
         output = _activation(output_activation, "MLP", "output_activation")
         rng = np.random.default_rng(seed)

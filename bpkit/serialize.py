@@ -12,15 +12,30 @@ from __future__ import annotations
 
 import json
 import zipfile
+from collections.abc import Mapping
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, Any, Protocol, TypeVar
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from bpkit.errors import ArgumentTypeError, ArgumentValueError
+from bpkit.validate import Array
 
-if TYPE_CHECKING:
-    from bpkit.model import Sequential
+
+class Saveable(Protocol):
+    """What save_model and load_model need of a model (bpkit.model.Sequential has it all)."""
+
+    def architecture(self) -> dict[str, Any]: ...
+
+    def parameters(self) -> dict[str, Array]: ...
+
+    def buffers(self) -> dict[str, Array]: ...
+
+    def load_state_dict(self, state: Mapping[str, ArrayLike]) -> Any: ...
+
+
+M = TypeVar("M", bound=Saveable)
 
 ARCHITECTURE_KEY = "__architecture__"
 FORMAT = "bpkit-model/1"
@@ -31,7 +46,7 @@ def _check_file(file: object, where: str) -> None:
         raise ArgumentTypeError(f"{where}: file must be a path or a binary file object, got {type(file).__name__}")
 
 
-def save_model(model: Sequential, file: str | Path | IO[bytes]) -> None:
+def save_model(model: Saveable, file: str | Path | IO[bytes]) -> None:
     """Write the model's parameters, buffers and architecture to `file`.
 
     Parameters
@@ -64,7 +79,7 @@ def save_model(model: Sequential, file: str | Path | IO[bytes]) -> None:
         np.savez(file, **arrays)
 
 
-def load_model(model: Sequential, file: str | Path | IO[bytes]) -> Sequential:
+def load_model(model: M, file: str | Path | IO[bytes]) -> M:
     """Read a file written by save_model into `model` in place; returns the model.
 
     Parameters
@@ -107,7 +122,8 @@ def load_model(model: Sequential, file: str | Path | IO[bytes]) -> Sequential:
         raise ArgumentValueError(
             f"load: file {name} holds arrays {described.get('state')} but this model has {current['state']}"
         )
-    return model.load_state_dict(stored)
+    model.load_state_dict(stored)
+    return model
 
 
-__all__ = ["ARCHITECTURE_KEY", "load_model", "save_model"]
+__all__ = ["ARCHITECTURE_KEY", "Saveable", "load_model", "save_model"]

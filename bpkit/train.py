@@ -7,180 +7,30 @@ and metrics, averaged over the epoch's batches (as Keras reports them, at no ext
 validation loss and metrics when validation data is given, and on request the per-layer gradient
 norms ||dJ/dW_l||_F that reveal vanishing and exploding gradients.
 
-How predictions become classes (``accuracy``, ``evaluate``) follows the loss: logits of
-``CrossEntropy`` or ``BinaryCrossEntropy(from_logits=True)`` are thresholded at 0 (one column) or
-arg-maxed; probabilities at 1/2. A regression loss (MSE, SquaredError) reports no accuracy unless
-asked for, and then only for 0/1 or integer targets.
+How predictions become classes (``accuracy``, ``evaluate``, defined in bpkit.metrics and
+re-exported here) follows the loss: logits are arg-maxed or cut at 0, probabilities at 1/2, and a
+regression loss reports no accuracy.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 
-from bpkit.data import iterate_minibatches
 from bpkit.errors import ArgumentTypeError, ArgumentValueError, DivergenceError, ShapeError
-from bpkit.losses import BinaryCrossEntropy, CrossEntropy, Loss, get_loss
+from bpkit.losses import Loss
+from bpkit.metrics import METRICS, _decider, _labels, _metrics, _model, _threshold, accuracy, as_loss, evaluate
 from bpkit.model import Sequential
-from bpkit.optim import Optimizer, clip_grad_norm
-from bpkit.validate import Array, as_array, generator, integer, real_number
+from bpkit.optim import clip_grad_norm
+from bpkit.optimizer import Optimizer
+from bpkit.prepare import iterate_minibatches
+from bpkit.validate import Array, as_array, boolean, generator, integer, real_number
 
 __all__ = ["METRICS", "DivergenceError", "History", "accuracy", "evaluate", "fit", "iterate_minibatches"]
-
-#: The metric names fit and evaluate know.
-METRICS = ("accuracy",)
-
-
-def _flag(value: object, name: str, where: str) -> bool:
-    if not isinstance(value, (bool, np.bool_)):
-        raise ArgumentTypeError(f"{where}: {name} must be True or False, got {value!r}")
-    return bool(value)
-
-
-def as_loss(loss: object, where: str) -> Loss:
-    """A Loss object, or one looked up by name ('mse', 'cross_entropy', ...); a bpkit error naming loss."""
-    if isinstance(loss, Loss):
-        return loss
-    if isinstance(loss, str):
-        try:
-            return get_loss(loss)
-        except ValueError as exc:
-            raise ArgumentValueError(f"{where}: loss {loss!r} is not a known loss name ({exc})") from exc
-    hint = " (the order is fit(model, loss, optimizer, X, y, ...))" if isinstance(loss, Optimizer) else ""
-    raise ArgumentTypeError(f"{where}: loss must be a bpkit Loss such as MSE(), got {type(loss).__name__}{hint}")
-
-
-def _labels(y: ArrayLike, width: int, where: str) -> NDArray[np.int64]:
-    """Class labels (N,) from targets y, for a model output of `width` columns; a bpkit error naming y."""
-    t = as_array(y, "y", where, ndim=(1, 2))
-    if width > 1:
-        if t.ndim == 2:
-            if t.shape[1] != width:
-                raise ShapeError(
-                    f"{where}: y as one-hot rows must have {width} columns, one per output, got shape {t.shape}"
-                )
-            if np.any(t < 0) or not np.allclose(t.sum(axis=1), 1.0):
-                raise ArgumentValueError(
-                    f"{where}: y as rows must be one-hot or probability rows (entries >= 0 summing to 1) for "
-                    "accuracy; these look like regression targets, which have no accuracy"
-                )
-            return np.asarray(t.argmax(axis=1), dtype=np.int64)
-        labels = t
-    else:
-        if t.ndim == 2 and t.shape[1] != 1:
-            raise ShapeError(f"{where}: y for a one-column output must have shape (N,) or (N, 1), got {t.shape}")
-        labels = t.reshape(-1)
-    if not np.all(np.mod(labels, 1) == 0):
-        raise ArgumentValueError(
-            f"{where}: y must hold class labels for accuracy, got non-integer values (a regression has no accuracy)"
-        )
-    top = max(width, 2) - 1
-    if labels.min() < 0 or labels.max() > top:
-        raise ArgumentValueError(f"{where}: y must hold class labels in [0, {top}], got values in [{labels.min():g}, {labels.max():g}]")
-    return labels.astype(np.int64)
-
-
-def _decider(threshold: float) -> Callable[[Array], NDArray[np.int64]]:
-    """Predicted classes of outputs: argmax over C > 1 columns, [output > threshold] for one column."""
-
-    def decide(y_hat: Array) -> NDArray[np.int64]:
-        if y_hat.ndim == 2 and y_hat.shape[1] > 1:
-            return np.asarray(y_hat.argmax(axis=1), dtype=np.int64)
-        return (y_hat.reshape(-1) > threshold).astype(np.int64)
-
-    return decide
-
-
-def _threshold(loss: Loss) -> float:
-    """Where one output column is cut into classes: 0 for logits, 1/2 for probabilities (and other losses)."""
-    return 0.0 if isinstance(loss, BinaryCrossEntropy) and loss.from_logits else 0.5
-
-
-def accuracy(y_hat: ArrayLike, y: ArrayLike, threshold: float = 0.5) -> float:
-    """Fraction of correct predictions: argmax_c y_hat[n, c] == y_n for C > 1 outputs, [y_hat_n > threshold] == y_n for one.
-
-    Parameters
-    ----------
-    y_hat : array_like, shape (N, C) or (N,) or (N, 1)
-        Model outputs.
-    y : array_like, shape (N,) or (N, C) or (N, 1)
-        Integer labels, or one-hot (probability) rows of the same width C as y_hat.
-    threshold : float
-        Cut of a single output column: 0.5 for probabilities, 0 for logits (evaluate and fit choose
-        it from the loss).
-
-    Examples
-    --------
-    >>> accuracy([[0.1, 0.9], [0.8, 0.2]], [1, 1])
-    0.5
-    >>> accuracy([[2.0], [-1.0]], [1, 0], threshold=0.0)  # logits
-    1.0
-    """
-    where = "accuracy"
-    out = as_array(y_hat, "y_hat", where, ndim=(1, 2), finite=False)
-    threshold = real_number(threshold, "threshold", where)
-    width = out.shape[1] if out.ndim == 2 else 1
-    labels = _labels(y, width, where)
-    if labels.shape[0] != out.shape[0]:
-        raise ShapeError(f"{where}: y_hat has {out.shape[0]} predictions but y has {labels.shape[0]} labels")
-    return float(np.mean(_decider(threshold)(out) == labels))
-
-
-def _metrics(metrics: object, loss: Loss, where: str) -> tuple[str, ...]:
-    """The metric names: the loss's default for None, a single name, or a sequence of known names."""
-    if metrics is None:
-        return ("accuracy",) if isinstance(loss, (CrossEntropy, BinaryCrossEntropy)) else ()
-    names = (metrics,) if isinstance(metrics, str) else metrics
-    if not isinstance(names, (tuple, list)) or not all(isinstance(m, str) for m in names):
-        raise ArgumentTypeError(f"{where}: metrics must be a metric name or a list of names such as ['accuracy'], got {metrics!r}")
-    unknown = [m for m in names if m not in METRICS]
-    if unknown:
-        raise ArgumentValueError(f"{where}: metrics {unknown} are not known; known metrics: {list(METRICS)}")
-    return tuple(names)
-
-
-def evaluate(
-    model: Sequential, loss: Loss | str, X: ArrayLike, y: ArrayLike, metrics: str | Sequence[str] | None = None
-) -> dict[str, float]:
-    """{'loss': J(model(X), y), metric: value, ...} in evaluation mode (dropout off).
-
-    Parameters
-    ----------
-    model : Sequential
-        The trained model.
-    loss : Loss or str
-        The loss, which also says how outputs become classes (see the module).
-    X : array_like, shape (N, n_in)
-        Inputs.
-    y : array_like
-        Targets, as the loss expects them.
-    metrics : str or sequence of str, optional
-        Names from METRICS; by default accuracy for CrossEntropy and BinaryCrossEntropy, none
-        for other losses.
-
-    Examples
-    --------
-    >>> from bpkit.model import MLP
-    >>> scores = evaluate(MLP([2, 2], seed=0), CrossEntropy(), [[0.0, 0.0], [1.0, 1.0]], [0, 1])
-    >>> sorted(scores), scores["loss"] > 0
-    (['accuracy', 'loss'], True)
-    """
-    where = "evaluate"
-    model = _model(model, where)
-    loss = as_loss(loss, where)
-    names = _metrics(metrics, loss, where)
-    X = as_array(X, "X", where, ndim=2)
-    y_hat = model.predict(X)
-    out = {"loss": loss(y_hat, y)}
-    if "accuracy" in names:
-        labels = _labels(y, y_hat.shape[1] if y_hat.ndim == 2 else 1, where)
-        out["accuracy"] = float(np.mean(_decider(_threshold(loss))(y_hat) == labels))
-    return out
-
 
 @dataclass
 class History:
@@ -213,12 +63,6 @@ class History:
     def epochs_run(self) -> int:
         """Number of epochs completed."""
         return len(self.loss)
-
-
-def _model(model: object, where: str) -> Sequential:
-    if not isinstance(model, Sequential):
-        raise ArgumentTypeError(f"{where}: model must be a bpkit model (Sequential or MLP), got {type(model).__name__}")
-    return model
 
 
 def _data(X: ArrayLike, y: ArrayLike, where: str, label: str = "") -> tuple[Array, np.ndarray]:
@@ -346,16 +190,16 @@ def fit(
     X, y = _data(X, y, where)
     epochs = integer(epochs, "epochs", where)
     batch_size = integer(batch_size, "batch_size", where)
-    shuffle = _flag(shuffle, "shuffle", where)
+    shuffle = boolean(shuffle, "shuffle", where)
     if shuffle:
         rng = generator(rng, where)
     names = _metrics(metrics, loss, where)
     if early_stopping is not None:
         early_stopping = integer(early_stopping, "early_stopping", where)
-    restore_best = _flag(restore_best, "restore_best", where)
-    progress = _flag(progress, "progress", where)
-    evaluate_train = _flag(evaluate_train, "evaluate_train", where)
-    record_norms = _flag(grad_norms, "grad_norms", where)
+    restore_best = boolean(restore_best, "restore_best", where)
+    progress = boolean(progress, "progress", where)
+    evaluate_train = boolean(evaluate_train, "evaluate_train", where)
+    record_norms = boolean(grad_norms, "grad_norms", where)
     if clip_norm is not None:
         clip_norm = real_number(clip_norm, "clip_norm", where, low=0.0, low_open=True)
     val = None
