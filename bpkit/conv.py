@@ -351,11 +351,14 @@ class Conv2D(Layer):
             return None
         _, c, h, w = x_shape
         (sh, sw), (ph, pw) = self.stride, self.padding
-        dcols = (dY_mat @ self._w_mat()).reshape(n, ho, wo, kh, kw, c)
+        # col2im, one kernel offset at a time: offset (i, j) read pixel (s a + i, s b + j) with the weights
+        # W[:, :, i, j], so it sends dY[a, b] W[:, :, i, j] back there (a contiguous product per offset is
+        # faster than slicing the (N ho wo, kH kW C_in) matrix dY_mat W_mat)
         dXp = np.zeros((n, h + 2 * ph, w + 2 * pw, c))
-        for i in range(kh):  # col2im: each kernel offset adds its patch entries back to their pixels
+        for i in range(kh):
             for j in range(kw):
-                dXp[:, i : i + sh * ho : sh, j : j + sw * wo : sw, :] += dcols[:, :, :, i, j, :]
+                part = dY_mat @ np.ascontiguousarray(self.W[:, :, i, j])
+                dXp[:, i : i + sh * ho : sh, j : j + sw * wo : sw, :] += part.reshape(n, ho, wo, c)
         return dXp[:, ph : ph + h, pw : pw + w, :].transpose(0, 3, 1, 2)
 
     def params(self) -> dict[str, Array]:
