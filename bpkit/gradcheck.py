@@ -28,12 +28,37 @@ THRESHOLD = 1e-7
 
 
 class KinkWarning(UserWarning):
-    """A finite-difference step moved a pre-activation across a ReLU-like kink (z = 0)."""
+    """A finite-difference step moved a pre-activation across a ReLU-like kink (z = 0).
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore", KinkWarning)  # e.g. when a kink is expected
+    ...     warnings.warn("crossed", KinkWarning)
+    """
 
 
 @dataclass
 class GradCheckReport:
-    """Per-parameter comparison of analytic and numeric gradients."""
+    """Per-parameter comparison of analytic and numeric gradients, as check_model returns it.
+
+    Attributes
+    ----------
+    rows : list of dict
+        One row per parameter: name, shape, checked, max_rel_error, worst_index, passed, kink.
+    threshold : float
+        The largest relative error that passes.
+
+    Examples
+    --------
+    >>> report = GradCheckReport([{"name": "W1", "shape": (2, 2), "checked": 4, "max_rel_error": 3e-11,
+    ...                            "worst_index": (0, 1), "passed": True, "kink": False}])
+    >>> report.passed, report.max_error
+    (True, 3e-11)
+    >>> print(report.to_markdown(floors=(1e-9,)).splitlines()[-1])
+    | W1 | (2, 2) | 4 | < 1e-9 | yes | no |
+    """
 
     rows: list[dict[str, Any]] = field(default_factory=list)
     threshold: float = THRESHOLD

@@ -65,11 +65,23 @@ class Layer:
         self._cache: Any = None
 
     def forward(self, X: ArrayLike) -> Array:
-        """Output of the layer for a batch X; stores what backward needs in ``self._cache``."""
+        """Output of the layer for a batch X; stores what backward needs in ``self._cache``.
+
+        Parameters
+        ----------
+        X : array_like
+            A batch, one example per row (the layer checks the shape it needs).
+        """
         raise TypeError(f"{type(self).__name__} does not define forward()")
 
     def backward(self, grad_out: ArrayLike) -> Array:
-        """dLoss/d(input) from dLoss/d(output); adds the parameter gradients into grads()."""
+        """dLoss/d(input) from dLoss/d(output); adds the parameter gradients into grads().
+
+        Parameters
+        ----------
+        grad_out : array_like
+            dLoss/d(output) for the batch of the last forward pass, the output's shape.
+        """
         raise TypeError(f"{type(self).__name__} does not define backward()")
 
     def backward_params(self, grad_out: ArrayLike) -> None:
@@ -77,6 +89,11 @@ class Layer:
 
         The first layer of a model never needs dLoss/dX (X is data); a layer may skip that product
         here. The default simply calls backward.
+
+        Parameters
+        ----------
+        grad_out : array_like
+            dLoss/d(output), as for backward.
         """
         self.backward(grad_out)
 

@@ -205,7 +205,13 @@ class Dense(Layer):
         return dZ @ self.W if input_grad else None
 
     def backward_params(self, grad_out: ArrayLike) -> None:
-        """dW and db as backward adds them, skipping dLoss/dX."""
+        """dW and db as backward adds them, skipping dLoss/dX.
+
+        Parameters
+        ----------
+        grad_out : array_like, shape (N, n_out)
+            dLoss/dA for the batch of the last forward pass.
+        """
         self.backward(grad_out, input_grad=False)
 
     def params(self) -> dict[str, Array]:
@@ -285,7 +291,13 @@ class ActivationLayer(Layer):
         return _hand_out(self.activation, z, a)
 
     def backward(self, grad_out: ArrayLike) -> Array:
-        """dLoss/dX = J_f(X)^T dLoss/dA."""
+        """dLoss/dX = J_f(X)^T dLoss/dA.
+
+        Parameters
+        ----------
+        grad_out : array_like
+            dLoss/dA, the shape of the last forward's output.
+        """
         z, a = self._need_cache()
         g = self._check_grad_out(grad_out, a.shape)
         return self.activation.backward(z, a, g)
@@ -338,7 +350,13 @@ class Dropout(Layer):
         return X * mask
 
     def backward(self, grad_out: ArrayLike) -> Array:
-        """dLoss/dX = dLoss/dA * mask / (1 - p), the same mask as the forward pass."""
+        """dLoss/dX = dLoss/dA * mask / (1 - p), the same mask as the forward pass.
+
+        Parameters
+        ----------
+        grad_out : array_like
+            dLoss/dA, the shape of the last forward's output.
+        """
         cache = self._need_cache()
         if isinstance(cache, tuple):
             return self._check_grad_out(grad_out, cache).copy()

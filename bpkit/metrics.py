@@ -26,7 +26,20 @@ METRICS = ("accuracy",)
 
 
 def as_loss(loss: object, where: str) -> Loss:
-    """A Loss object, or one looked up by name ('mse', 'cross_entropy', ...); a bpkit error naming loss."""
+    """A Loss object, or one looked up by name ('mse', 'cross_entropy', ...); a bpkit error naming loss.
+
+    Parameters
+    ----------
+    loss : Loss or str
+        The loss or its name (see bpkit.losses.get_loss).
+    where : str
+        The caller's name, the prefix of the error message.
+
+    Examples
+    --------
+    >>> as_loss("mse", "fit")
+    MSE()
+    """
     if isinstance(loss, Loss):
         return loss
     if isinstance(loss, str):

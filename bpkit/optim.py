@@ -260,9 +260,19 @@ class Adam(Optimizer):
 class AdamW(Adam):
     """Adam with decoupled weight decay: theta <- theta (1 - lr wd), then the Adam step (Loshchilov and Hutter, 2019).
 
-    Parameters are those of Adam; weight_decay defaults to 0.01 as in torch.optim.AdamW. A step
-    needs gradients: ``step(model)`` before any backward raises CallOrderError instead of decaying
-    the weights.
+    A step needs gradients: ``step(model)`` before any backward raises CallOrderError instead of
+    decaying the weights.
+
+    Parameters
+    ----------
+    lr : float or callable
+        Learning rate (>= 0) or schedule.
+    betas : pair of float
+        (b1, b2), each in [0, 1).
+    eps : float
+        Added to the denominator (>= 0).
+    weight_decay : float
+        Decoupled decay factor wd >= 0 (default 0.01, as torch.optim.AdamW).
 
     Examples
     --------

@@ -25,13 +25,27 @@ __all__ = ["HasParameters", "Optimizer"]
 
 
 class HasParameters(Protocol):
-    """Anything with parameters(), gradients() and zero_grad(), like bpkit.model.Sequential."""
+    """Anything with parameters(), gradients() and zero_grad(), like bpkit.model.Sequential.
 
-    def parameters(self) -> dict[str, Array]: ...
+    Examples
+    --------
+    >>> from bpkit.model import MLP
+    >>> model: HasParameters = MLP([2, 1])
+    >>> sorted(model.parameters()) == sorted(model.gradients())
+    True
+    """
 
-    def gradients(self) -> dict[str, Array]: ...
+    def parameters(self) -> dict[str, Array]:
+        """Live parameter arrays by name."""
+        ...
 
-    def zero_grad(self) -> None: ...
+    def gradients(self) -> dict[str, Array]:
+        """Live gradient arrays, same names and shapes."""
+        ...
+
+    def zero_grad(self) -> None:
+        """Set every gradient to 0."""
+        ...
 
 
 class Optimizer:
@@ -43,6 +57,18 @@ class Optimizer:
         The learning rate or schedule.
     t : int
         Optimizer steps taken so far; a schedule is evaluated at t.
+
+    Examples
+    --------
+    A subclass defines the update rule of one parameter (here plain gradient descent):
+
+    >>> class Plain(Optimizer):
+    ...     def _update(self, p, g, lr, state):
+    ...         p -= lr * g
+    >>> theta = np.array([1.0])
+    >>> Plain(0.25).step_arrays({"theta": theta}, {"theta": np.array([2.0])})
+    >>> theta
+    array([0.5])
     """
 
     def __init__(self, lr: float | Schedule) -> None:

@@ -22,6 +22,11 @@ Schedule = Callable[[int], float]
 def constant(lr: float) -> Schedule:
     """lr(t) = lr.
 
+    Parameters
+    ----------
+    lr : float
+        The learning rate (>= 0) at every step.
+
     Examples
     --------
     >>> constant(0.1)(500)
@@ -153,6 +158,13 @@ def per_epoch(schedule: Schedule, steps_per_epoch: int) -> Schedule:
 
 def steps_per_epoch(n_examples: int, batch_size: int) -> int:
     """ceil(n_examples / batch_size): the optimizer steps fit takes per epoch.
+
+    Parameters
+    ----------
+    n_examples : int
+        N, the rows of the training data (>= 1).
+    batch_size : int
+        Rows per step (>= 1).
 
     Examples
     --------

@@ -24,15 +24,31 @@ from bpkit.validate import Array
 
 
 class Saveable(Protocol):
-    """What save_model and load_model need of a model (bpkit.model.Sequential has it all)."""
+    """What save_model and load_model need of a model (bpkit.model.Sequential has it all).
 
-    def architecture(self) -> dict[str, Any]: ...
+    Examples
+    --------
+    >>> from bpkit.model import MLP
+    >>> model: Saveable = MLP([2, 1])
+    >>> model.architecture()["layers"]
+    ["Dense(2, 1, activation='identity', bias=True)"]
+    """
 
-    def parameters(self) -> dict[str, Array]: ...
+    def architecture(self) -> dict[str, Any]:
+        """A JSON-ready description of the model."""
+        ...
 
-    def buffers(self) -> dict[str, Array]: ...
+    def parameters(self) -> dict[str, Array]:
+        """Live parameter arrays by name."""
+        ...
 
-    def load_state_dict(self, state: Mapping[str, ArrayLike]) -> Any: ...
+    def buffers(self) -> dict[str, Array]:
+        """Live buffers by name."""
+        ...
+
+    def load_state_dict(self, state: Mapping[str, ArrayLike]) -> Any:
+        """Write arrays by name into the model, in place."""
+        ...
 
 
 M = TypeVar("M", bound=Saveable)
@@ -93,6 +109,18 @@ def load_model(model: M, file: str | Path | IO[bytes]) -> M:
     ------
     ArgumentValueError
         If the file is not a bpkit model file or describes another architecture.
+
+    Examples
+    --------
+    >>> import io
+    >>> from bpkit.model import MLP
+    >>> buffer = io.BytesIO()
+    >>> save_model(MLP([2, 3, 1]), buffer)
+    >>> _ = buffer.seek(0)
+    >>> load_model(MLP([2, 4, 1]), buffer)
+    Traceback (most recent call last):
+    ...
+    bpkit.errors.ArgumentValueError: load: layer 1 of the model in file object is Dense(2, 3, activation='relu', bias=True) but this model has Dense(2, 4, activation='relu', bias=True)
     """
     _check_file(file, "load")
     name = repr(str(file)) if isinstance(file, (str, Path)) else "object"

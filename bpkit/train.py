@@ -49,6 +49,12 @@ class History:
         With fit(grad_norms=True): per epoch, the mean over its steps of ||dJ/dW||_F of each weight matrix.
     best_epoch, stopped_epoch : int or None
         The epoch with the lowest monitored loss, and where early stopping stopped.
+
+    Examples
+    --------
+    >>> h = History(loss=[0.9, 0.5], metrics={"accuracy": [0.6, 0.8]})
+    >>> h.epochs_run, h.metrics["accuracy"][-1]
+    (2, 0.8)
     """
 
     loss: list[float] = field(default_factory=list)
