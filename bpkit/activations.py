@@ -17,7 +17,7 @@ Examples
 >>> z = np.array([[0.0, 1.0]])
 >>> a = act.forward(z)
 >>> act.backward(z, a, np.ones_like(z)).round(4)
-array([[1.   , 0.42 ]])
+array([[1.  , 0.42]])
 """
 
 from __future__ import annotations
@@ -327,8 +327,8 @@ class Softplus(Activation):
 
     Examples
     --------
-    >>> Softplus().forward(np.array([-1000.0, 0.0, 1000.0])).round(6)
-    array([   0.      ,    0.693147, 1000.      ])
+    >>> Softplus().forward(np.array([-1000.0, 0.0, 1000.0])).round(6).tolist()
+    [0.0, 0.693147, 1000.0]
     """
 
     rule = ACTIVATIONS["softplus"]

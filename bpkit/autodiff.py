@@ -33,7 +33,7 @@ Examples
 >>> J = (x * w).sigmoid()
 >>> J.backward()
 >>> round(J.data, 6), round(w.grad, 6)
-(0.320821, 0.108954)
+(0.320821, 0.108947)
 """
 
 from __future__ import annotations
@@ -116,12 +116,12 @@ class Value:
         if len(local_grads) != len(parents) or not all(is_real_number(g) for g in local_grads):
             raise ArgumentValueError(
                 f"Value: local_grads must hold one number per parent ({len(parents)}), got {_describe(local_grads)}")
-        self.data = float(data)  # type: ignore[arg-type]
+        self.data = float(data)
         self.grad = 0.0
         self.label = label
         self.op = op
         self.parents = parents
-        self.local_grads = tuple(float(g) for g in local_grads)  # type: ignore[arg-type]
+        self.local_grads = tuple(float(g) for g in local_grads)
         self.stamp = next(_stamps)
 
     # --- building the graph: each operator states its local derivatives -----------------------
@@ -146,7 +146,7 @@ class Value:
         if isinstance(k, Value) or not is_real_number(k):
             raise ArgumentTypeError(f"Value ** k: k must be a plain real number, got {_describe(k)}; "
                                     "for a^b with b a Value use (b * a.log()).exp()")
-        k = float(k)  # type: ignore[arg-type]
+        k = float(k)
         x = self.data
         if x < 0 and not k.is_integer():
             raise ArgumentValueError(f"Value ** k: a negative base ({x:g}) needs a whole exponent k, got k = {k:g} "
@@ -476,8 +476,8 @@ def _log_or_floor(x: Any, one_plus: bool = False) -> Value:
 
 
 def _logaddexp(x: Any, y: Any) -> Value:
-    x, y = _lift(x, "logaddexp"), _lift(y, "logaddexp")
-    big, small = (x, y) if x.data >= y.data else (y, x)
+    a, b = _lift(x, "logaddexp"), _lift(y, "logaddexp")
+    big, small = (a, b) if a.data >= b.data else (b, a)
     return big + (small - big).exp().log1p()
 
 

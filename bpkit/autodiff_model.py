@@ -14,7 +14,7 @@ Examples
 >>> model = MLP([2, 3, 1], activation="tanh", seed=0)
 >>> X, y = np.array([[0.5, -1.0]]), np.array([[0.2]])
 >>> auto = model_gradients(model, MSE(), X, y)
->>> model.zero_grad(); model.backward(MSE().grad(model.forward(X), y))
+>>> model.zero_grad(); _ = model.backward(MSE().grad(model.forward(X), y))
 >>> all(np.allclose(auto[k], g) for k, g in model.gradients().items())
 True
 """

@@ -133,7 +133,7 @@ def plot_grad_norms(history: History, ax: Axes | None = None) -> Axes:
     keys = list(history.grad_norms[0])
     epochs = np.arange(1, len(history.grad_norms) + 1)
     colors = plt.get_cmap("viridis")(np.linspace(0, 0.9, len(keys)))
-    for key, color in zip(keys, colors):
+    for key, color in zip(keys, colors, strict=True):
         ax.plot(epochs, [row[key] for row in history.grad_norms], label=key, color=color)
     ax.set_yscale("log")
     ax.set_xlabel("epoch")

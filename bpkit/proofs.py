@@ -57,13 +57,13 @@ def _is_zero(d: sp.Expr) -> bool:
         conds = sorted({c for p in d.atoms(sp.Piecewise) for _, c in p.args if c is not sp.true},
                        key=sp.default_sort_key)
         if len(conds) <= 10:
-            return all(_is_zero(d.xreplace(dict(zip(conds, choice))))
+            return all(_is_zero(d.xreplace(dict(zip(conds, choice, strict=True))))
                        for choice in itertools.product((sp.true, sp.false), repeat=len(conds)))
     if sp.expand(d) == 0:
         return True
     if _nonzero_somewhere(d):
         return False
-    return sp.count_ops(d) <= SIMPLIFY_MAX_OPS and sp.simplify(d) == 0  # no simplify on large trees
+    return bool(sp.count_ops(d) <= SIMPLIFY_MAX_OPS and sp.simplify(d) == 0)  # no simplify on large trees
 
 
 def check_identity(name: str, lhs: sp.Expr | sp.Matrix, rhs: sp.Expr | sp.Matrix,
@@ -172,7 +172,7 @@ def verify_backprop_equations(sizes: Sequence[int] = (2, 3, 2), activation: str 
         raise ArgumentValueError(f"verify_backprop_equations: sizes must be >= 3 positive integers "
                                  f"(input, hidden..., output), got {tuple(sizes)}")
     activation = one_of(activation, "activation", ELEMENTWISE, "verify_backprop_equations")
-    n_params = sum(m * (n + 1) for n, m in zip(sizes, sizes[1:], strict=False))
+    n_params = sum(m * (n + 1) for n, m in itertools.pairwise(sizes))
     work = n_params * 2 ** (len(sizes) - 2)
     if max_work is not None and work > max_work:
         raise ArgumentValueError(
@@ -183,9 +183,9 @@ def verify_backprop_equations(sizes: Sequence[int] = (2, 3, 2), activation: str 
     L = len(sizes) - 1
     x = symbol_matrix("x", "x", sizes[0], 1, names, index_cols=False)
     y = symbol_matrix("y", "y", sizes[-1], 1, names, index_cols=False)
-    W = [None] + [symbol_matrix(f"W{l}", f"W^{{({l})}}", sizes[l], sizes[l - 1], names) for l in range(1, L + 1)]
-    b = [None] + [symbol_matrix(f"b{l}", f"b^{{({l})}}", sizes[l], 1, names, index_cols=False)
-                  for l in range(1, L + 1)]
+    W = [None] + [symbol_matrix(f"W{k}", f"W^{{({k})}}", sizes[k], sizes[k - 1], names) for k in range(1, L + 1)]
+    b = [None] + [symbol_matrix(f"b{k}", f"b^{{({k})}}", sizes[k], 1, names, index_cols=False)
+                  for k in range(1, L + 1)]
 
     def f(M: sp.Matrix) -> sp.Matrix:
         return M.applyfunc(lambda e: activation_expr(activation, e))
@@ -201,8 +201,8 @@ def verify_backprop_equations(sizes: Sequence[int] = (2, 3, 2), activation: str 
 
     def forward(a: sp.Matrix, start: int) -> tuple[list[sp.Matrix], list[sp.Matrix]]:
         zs, acts = [], [a]
-        for l in range(start, L + 1):
-            zs.append(W[l] * acts[-1] + b[l])
+        for k in range(start, L + 1):
+            zs.append(W[k] * acts[-1] + b[k])
             acts.append(f(zs[-1]))
         return zs, acts
 
@@ -210,29 +210,29 @@ def verify_backprop_equations(sizes: Sequence[int] = (2, 3, 2), activation: str 
     z, a = [None, *zs], acts
     J = cost(a[L])
     u = sp.Matrix(sp.symbols(f"u_1:{sizes[-1] + 1}", real=True))
-    grad_a = sp.Matrix([sp.diff(cost(u), uj) for uj in u]).xreplace(dict(zip(u, a[L])))
+    grad_a = sp.Matrix([sp.diff(cost(u), uj) for uj in u]).xreplace(dict(zip(u, a[L], strict=True)))
     delta = [None] * (L + 1)
     delta[L] = grad_a.multiply_elementwise(fp(z[L]))
-    for l in range(L - 1, 0, -1):
-        delta[l] = (W[l + 1].T * delta[l + 1]).multiply_elementwise(fp(z[l]))
+    for k in range(L - 1, 0, -1):
+        delta[k] = (W[k + 1].T * delta[k + 1]).multiply_elementwise(fp(z[k]))
     direct_dz = [None] * (L + 1)
-    for l in range(1, L + 1):  # dJ/dz^l: rebuild J from fresh symbols zeta standing for z^l
-        zeta = sp.Matrix(sp.symbols(f"zeta_1:{sizes[l] + 1}", real=True))
-        J_l = cost(forward(f(zeta), l + 1)[1][-1])
-        direct_dz[l] = sp.Matrix([sp.diff(J_l, t) for t in zeta]).xreplace(dict(zip(zeta, z[l])))
+    for k in range(1, L + 1):  # dJ/dz^l: rebuild J from fresh symbols zeta standing for z^l
+        zeta = sp.Matrix(sp.symbols(f"zeta_1:{sizes[k] + 1}", real=True))
+        J_l = cost(forward(f(zeta), k + 1)[1][-1])
+        direct_dz[k] = sp.Matrix([sp.diff(J_l, t) for t in zeta]).xreplace(dict(zip(zeta, z[k], strict=True)))
     hidden = range(1, L)
     return [
         check_identity("BP1: output error", direct_dz[L], delta[L], r"\frac{\partial J}{\partial z^{(L)}}",
                        r"\nabla_{a^{(L)}} J \odot f'(z^{(L)})"),
-        check_identity("BP2: error moves back a layer", stack([direct_dz[l] for l in hidden]),
-                       stack([delta[l] for l in hidden]), r"\frac{\partial J}{\partial z^{(l)}}",
+        check_identity("BP2: error moves back a layer", stack([direct_dz[k] for k in hidden]),
+                       stack([delta[k] for k in hidden]), r"\frac{\partial J}{\partial z^{(l)}}",
                        r"\left(W^{(l+1)}\right)^\top \delta^{(l+1)} \odot f'(z^{(l)})"),
         check_identity("BP3: bias gradient",
-                       stack([b[l].applyfunc(lambda t: sp.diff(J, t)) for l in range(1, L + 1)]),
-                       stack([delta[l] for l in range(1, L + 1)]),
+                       stack([b[k].applyfunc(lambda t: sp.diff(J, t)) for k in range(1, L + 1)]),
+                       stack([delta[k] for k in range(1, L + 1)]),
                        r"\frac{\partial J}{\partial b^{(l)}}", r"\delta^{(l)}"),
         check_identity("BP4: weight gradient",
-                       stack([W[l].applyfunc(lambda t: sp.diff(J, t)) for l in range(1, L + 1)]),
-                       stack([delta[l] * a[l - 1].T for l in range(1, L + 1)]),
+                       stack([W[k].applyfunc(lambda t: sp.diff(J, t)) for k in range(1, L + 1)]),
+                       stack([delta[k] * a[k - 1].T for k in range(1, L + 1)]),
                        r"\frac{\partial J}{\partial W^{(l)}}", r"\delta^{(l)} \left(a^{(l-1)}\right)^\top"),
     ]

@@ -112,7 +112,7 @@ class RouteComparison:
         """The same table as plain aligned text."""
         header, cells = self._table()
         widths = [max(len(row[i]) for row in [header, *cells]) for i in range(len(header))]
-        return "\n".join("  ".join(c.rjust(w) for c, w in zip(row, widths)) for row in [header, *cells])
+        return "\n".join("  ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)) for row in [header, *cells])
 
 
 def _check_model(model: Any, where: str) -> None:

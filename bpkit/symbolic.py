@@ -22,8 +22,8 @@ Examples
 >>> net = symbolic_loss(MLP([1, 1], output_activation="tanh", seed=0), SquaredError())
 >>> net.J
 (-y_1 + tanh(W1_1_1*x_1 + b1_1))**2/2
->>> net.gradients()["b1"][0]
-(1 - tanh(W1_1_1*x_1 + b1_1)**2)*(-y_1 + tanh(W1_1_1*x_1 + b1_1))
+>>> net.latex(net.params["W1"][0, 0])
+'W^{(1)}_{11}'
 """
 
 from __future__ import annotations
@@ -335,7 +335,7 @@ def _model_names(model: Any, arch: Arch) -> dict[str, str]:
     """The symbolic route's names (W1, b1, ...) -> the model's parameter names, matched by array identity."""
     by_id = {id(arr): name for name, arr in model.parameters().items()}
     out: dict[str, str] = {}
-    dense = {}
+    dense: dict[int, Dense] = {}
     for layer in model.layers:
         if isinstance(layer, Dense):
             dense.setdefault(id(layer), layer)

@@ -105,7 +105,7 @@ def test_lookup_by_name_and_errors() -> None:
     assert isinstance(get_activation(None), Identity)
     inst = Tanh()
     assert get_activation(inst) is inst
-    with pytest.raises(ArgumentValueError, match="activation must be one of .*'relu'.*'sigmoid'.*got 'Swish'"):
+    with pytest.raises(ArgumentValueError, match=r"activation must be one of .*'relu'.*'sigmoid'.*got 'Swish'"):
         get_activation("Swish")
     with pytest.raises(ValueError, match="negative_slope"):
         LeakyReLU(-1.0)

@@ -131,7 +131,7 @@ def test_input_errors() -> None:
         Value(1.0) + "a"  # type: ignore[operator]
     with pytest.raises(ArgumentTypeError, match="already a Value"):
         Value(Value(1.0))  # type: ignore[arg-type]
-    with pytest.raises(ArgumentValueError, match="negative base .* needs a whole exponent"):
+    with pytest.raises(ArgumentValueError, match=r"negative base .* needs a whole exponent"):
         Value(-8.0) ** (1 / 3)
 
 
@@ -174,7 +174,7 @@ def test_activation_by_name_and_log1p() -> None:
     assert sp_.data == math.log(2.0) and x.grad == 0.5
     assert x.softplus().data == sp_.data
     assert Value(-2.0).activation("leaky_relu", negative_slope=0.5).data == -1.0
-    with pytest.raises(ArgumentValueError, match="name must be one of .*'sigmoid'.*got 'softmax'"):
+    with pytest.raises(ArgumentValueError, match=r"name must be one of .*'sigmoid'.*got 'softmax'"):
         Value(1.0).activation("softmax")
     with pytest.raises(ArgumentTypeError, match="unknown parameter"):
         Value(1.0).activation("tanh", negative_slope=0.5)

@@ -41,9 +41,9 @@ def test_one_box_per_node_with_data_and_grad() -> None:
 
 def test_given_axes_thirty_nodes_and_reexport() -> None:
     v = Value(0.1, "x0")
-    for i in range(14):
+    for _ in range(14):
         v = (v * 1.1).tanh()
-    fig, ax = plt.subplots(figsize=(8, 3))
+    _, ax = plt.subplots(figsize=(8, 3))
     assert draw_graph(v, ax=ax, show_grad=False) is ax
     assert all("grad" not in t.get_text() for t in ax.texts)
     assert draw_graph_reexported(_graph()) is not None

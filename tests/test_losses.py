@@ -105,7 +105,7 @@ def test_errors_are_clear() -> None:
         BinaryCrossEntropy()(np.array([0.5]), np.array([2.0]))
     with pytest.raises(ArgumentValueError, match="from_logits=True"):
         BinaryCrossEntropy()(np.array([3.0]), np.array([1.0]))
-    with pytest.raises(ArgumentValueError, match="loss must be one of .*'mse'.*got 'hinge'"):
+    with pytest.raises(ArgumentValueError, match=r"loss must be one of .*'mse'.*got 'hinge'"):
         get_loss("hinge")
     assert isinstance(get_loss("bce_logits"), BinaryCrossEntropy) and get_loss("bce_logits").from_logits
 

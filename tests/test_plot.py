@@ -39,7 +39,7 @@ def test_no_global_rcparams_change(trained) -> None:
 
 def test_plot_history_draws_both_curves_on_a_given_axes(trained) -> None:
     _, _, _, h = trained
-    fig, ax = plt.subplots(figsize=(4, 3))
+    _, ax = plt.subplots(figsize=(4, 3))
     out = plot_history(h, ax=ax)
     assert out is ax
     lines = {line.get_label(): line for line in ax.get_lines()}

@@ -45,7 +45,7 @@ def test_input_errors() -> None:
         verify_backprop_equations((2, 1))
     with pytest.raises(ArgumentTypeError, match="sizes must hold integers"):
         verify_backprop_equations((2, 3.0, 1))  # type: ignore[arg-type]
-    with pytest.raises(ArgumentValueError, match="activation must be one of .*'sigmoid'.*got 'softmax'"):
+    with pytest.raises(ArgumentValueError, match=r"activation must be one of .*'sigmoid'.*got 'softmax'"):
         verify_backprop_equations((2, 2, 2), "softmax")
     with pytest.raises(ArgumentValueError, match=r"sizes \(2, 3, 3, 2\) give 29 parameters over 3 layers"):
         verify_backprop_equations((2, 3, 3, 2))

@@ -122,7 +122,7 @@ def test_tables_and_chosen_routes() -> None:
 
 def test_input_errors() -> None:
     model, X, y = seed_network()
-    with pytest.raises(ArgumentValueError, match="routes must be some of .* unknown \\['magic'\\]"):
+    with pytest.raises(ArgumentValueError, match=r"routes must be some of .* unknown \['magic'\]"):
         compare_routes(model, SquaredError(), X, y, routes=("symbolic", "magic"))
     with pytest.raises(ArgumentTypeError, match="routes must be a list or tuple"):
         compare_routes(model, SquaredError(), X, y, routes="numeric")

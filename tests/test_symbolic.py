@@ -61,7 +61,7 @@ def test_seed_network_matches_hand_chain_rule_and_backprop() -> None:
     for k, g in model.gradients().items():
         assert np.max(np.abs(g - grads[k])) < 1e-15
     # z1 = W1 x = [3, 0] exactly, so dJ/dW2_12 = delta2 * sigma(0) = delta2 / 2: an exact check in SymPy
-    point = dict(zip(net.args, [1, -2, 1, 1, -1, 2, 1, 2, -1]))
+    point = dict(zip(net.args, [1, -2, 1, 1, -1, 2, 1, 2, -1], strict=True))
     exact = net.gradients()["W2"][0, 1].xreplace(point)
     assert sp.simplify(exact - net.gradients()["W2"][0, 0].xreplace(point) / (2 / (1 + sp.exp(-3)))) == 0
 
@@ -140,7 +140,7 @@ def test_seed_architecture_at_random_points(v: list[float]) -> None:
     model.layers[1].W[...] = np.reshape(v[4:6], (1, 2))
     X, y = np.array([v[6:8]]), np.array([[v[8]]])
     grads = symbolic_gradients(model, SquaredError(), X, y)
-    J_hand, dW1, dW2 = hand_chain_rule(model.layers[0].W.tolist(), model.layers[1].W[0].tolist(), v[6:8], v[8])
+    _, dW1, dW2 = hand_chain_rule(model.layers[0].W.tolist(), model.layers[1].W[0].tolist(), v[6:8], v[8])
     assert np.allclose(grads["W1"], dW1, rtol=1e-12, atol=1e-15)
     assert np.allclose(grads["W2"], dW2, rtol=1e-12, atol=1e-15)
 
@@ -168,7 +168,7 @@ def test_input_errors() -> None:
         symbolic_loss(model, SquaredError(), n_samples=0)
     with pytest.raises(ArgumentTypeError, match="loss must be a bpkit loss with a symbolic form"):
         symbolic_loss(model, object())  # type: ignore[arg-type]
-    with pytest.raises(ArgumentValueError, match="name must be one of .*got 'softmax'"):
+    with pytest.raises(ArgumentValueError, match=r"name must be one of .*got 'softmax'"):
         activation_expr("softmax", sp.Symbol("z"))
     dropout = Sequential([Dense(2, 2, rng=np.random.default_rng(0)), Dropout(0.5, np.random.default_rng(0))])
     with pytest.raises(ArgumentValueError, match=r"dropout in training mode.*model.eval\(\)"):
