@@ -37,7 +37,7 @@ def load_pride_and_prejudice() -> str:
     Examples
     --------
     >>> text = load_pride_and_prejudice()
-    >>> len(text), text[51:100]
+    >>> len(text), text[51:104]
     (684768, 'It is a truth universally acknowledged, that a single')
     """
     raw = resources.files("bpkit.datasets").joinpath("pride_and_prejudice.txt.gz").read_bytes()
