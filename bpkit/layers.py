@@ -256,7 +256,9 @@ class Dense(Layer):
 
     def __repr__(self) -> str:
         act = self.activation
-        name = repr(act.name) if type(act).__repr__ is Activation.__repr__ else repr(act)
+        # a parameter-free catalogue activation by name ('relu'), anything else by its repr (with its slope ...)
+        plain = type(act).__repr__ is Activation.__repr__ and not getattr(act, "params", None)
+        name = repr(act.name) if plain else repr(act)
         return f"Dense({self.n_in}, {self.n_out}, activation={name}, bias={self.b is not None})"
 
 
