@@ -127,10 +127,20 @@ def accuracy(y_hat: ArrayLike, y: ArrayLike, threshold: float = 0.5) -> float:
     return float(np.mean(_decider(threshold)(out) == labels))
 
 
-def _metrics(metrics: object, loss: Loss, where: str) -> tuple[str, ...]:
-    """The metric names: the loss's default for None, a single name, or a sequence of known names."""
+def _metrics(metrics: object, loss: Loss, where: str, y: ArrayLike, width: int) -> tuple[str, ...]:
+    """The metric names: the default for None, a single name, or a sequence of known names.
+
+    The default is accuracy for a classification loss whose targets are class labels (not soft
+    targets such as BCE's probabilities 0.3), and nothing otherwise.
+    """
     if metrics is None:
-        return ("accuracy",) if isinstance(loss, (CrossEntropy, BinaryCrossEntropy)) else ()
+        if not isinstance(loss, (CrossEntropy, BinaryCrossEntropy)):
+            return ()
+        try:
+            _labels(y, width, where)
+        except (ArgumentValueError, ArgumentTypeError):  # soft targets: no accuracy unless asked for
+            return ()
+        return ("accuracy",)
     names = (metrics,) if isinstance(metrics, str) else metrics
     if not isinstance(names, (tuple, list)) or not all(isinstance(m, str) for m in names):
         raise ArgumentTypeError(f"{where}: metrics must be a metric name or a list of names such as ['accuracy'], got {metrics!r}")
@@ -156,8 +166,8 @@ def evaluate(
     y : array_like
         Targets, as the loss expects them.
     metrics : str or sequence of str, optional
-        Names from METRICS; by default accuracy for CrossEntropy and BinaryCrossEntropy, none
-        for other losses.
+        Names from METRICS; by default accuracy for CrossEntropy and BinaryCrossEntropy with class
+        labels as targets, none for other losses or soft targets.
 
     Examples
     --------
@@ -169,9 +179,9 @@ def evaluate(
     where = "evaluate"
     model = _model(model, where)
     loss = as_loss(loss, where)
-    names = _metrics(metrics, loss, where)
     X = as_array(X, "X", where, ndim=2)
     y_hat = model.predict(X)
+    names = _metrics(metrics, loss, where, y, y_hat.shape[1] if y_hat.ndim == 2 else 1)
     out = {"loss": loss(y_hat, y)}
     if "accuracy" in names:
         labels = _labels(y, y_hat.shape[1] if y_hat.ndim == 2 else 1, where)

@@ -138,8 +138,8 @@ def fit(
     validation : pair (X_val, y_val), optional
         Data evaluated after every epoch (History.val_loss, val_metrics); early stopping watches it.
     metrics : str or sequence of str, optional
-        Metric names from METRICS; by default accuracy for CrossEntropy and BinaryCrossEntropy,
-        none for regression losses.
+        Metric names from METRICS; by default accuracy for CrossEntropy and BinaryCrossEntropy with
+        class labels as targets, none for regression losses or soft targets.
     early_stopping : int, optional
         Patience: stop after this many epochs (>= 1) without a new lowest monitored loss (the
         validation loss, else the training loss).
@@ -199,7 +199,6 @@ def fit(
     shuffle = boolean(shuffle, "shuffle", where)
     if shuffle:
         rng = generator(rng, where)
-    names = _metrics(metrics, loss, where)
     if early_stopping is not None:
         early_stopping = integer(early_stopping, "early_stopping", where)
     restore_best = boolean(restore_best, "restore_best", where)
@@ -218,6 +217,7 @@ def fit(
         val = _data(validation[0], validation[1], where, "validation ")
 
     width = model.predict(X[:1]).shape[-1]  # checks X against the model before any training
+    names = _metrics(metrics, loss, where, y, width)
     if val is not None:
         model.predict(val[0][:1])
     labels = _labels(y, width, where) if "accuracy" in names else None

@@ -179,6 +179,9 @@ CASES: list[Bad] = [
     Bad("load another architecture", lambda: model.MLP([2, 4, 2]).load(saved(net())), "file", ArgumentValueError),
     Bad("load another activation", lambda: model.MLP([2, 3, 2], activation="relu").load(saved(net())), "file",
         ArgumentValueError),
+    Bad("load another leaky slope",
+        lambda: model.MLP([2, 2], output_activation=mod("activations").LeakyReLU(0.2)).load(
+            saved(model.MLP([2, 2], output_activation="leaky_relu"))), "file", ArgumentValueError),
     Bad("load a non-npz file", lambda: net().load(io.BytesIO(b"not an npz")), "file", ArgumentValueError),
     # --- optimizers ---
     Bad("SGD lr negative", lambda: optim.SGD(-1.0), "lr", ArgumentValueError),

@@ -167,6 +167,10 @@ def test_accuracy_reads_outputs_as_the_loss_says() -> None:
         fit(MLP([1, 1], seed=0), MSE(), SGD(0.1), X, X, epochs=1, shuffle=False, metrics="accuracy")
     h = fit(MLP([1, 1], seed=0), "bce_logits", SGD(0.1), X, y, epochs=1, shuffle=False, metrics="accuracy")
     assert list(h.metrics) == ["accuracy"]
+    soft = np.array([[0.3], [0.9], [0.5]])  # BCE accepts probabilities as targets: no accuracy by default
+    assert "accuracy" not in evaluate(model, BinaryCrossEntropy(from_logits=True), X, soft)
+    with pytest.raises(ArgumentValueError, match="class labels"):
+        evaluate(model, BinaryCrossEntropy(from_logits=True), X, soft, metrics="accuracy")
 
 
 @pytest.mark.parametrize("seed", range(3))
