@@ -4,7 +4,7 @@ Every multiplication and addition of the forward pass becomes a graph node, so t
 O(N x parameters) nodes: meant for models of up to a few hundred parameters and small batches.
 Activations and losses are evaluated from their rules in :mod:`bpkit.catalogue` (elementwise
 activations as one node each; softmax and the losses built from ``Value`` operations over
-:data:`bpkit.autodiff.VALUE`), so a rule added to the catalogue works here unchanged.
+:data:`bpkit.value_backend.VALUE`), so a rule added to the catalogue works here unchanged.
 
 Examples
 --------
@@ -27,11 +27,12 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from bpkit.activations import Activation
-from bpkit.autodiff import VALUE, Value, grads_of, values_of
+from bpkit.autodiff import Value, grads_of, values_of
 from bpkit.errors import ArgumentTypeError, ArgumentValueError, ShapeError
 from bpkit.layers import ActivationLayer, Dense, Dropout
 from bpkit.losses import Loss
 from bpkit.validate import Array, as_array
+from bpkit.value_backend import VALUE
 
 __all__ = ["graph_loss", "model_gradients"]
 

@@ -9,7 +9,7 @@ route              backend                                       what it uses
 =================  ============================================  ===================================
 NumPy backprop     :data:`NUMPY` (float64 arrays)                the formula and the derivative
 ``Value`` graphs   :data:`MATH` (Python floats), and             one node per elementwise activation
-                   ``bpkit.autodiff.VALUE`` (``Value`` nodes)    (formula and derivative); softmax
+                   ``bpkit.value_backend.VALUE``                 (formula and derivative); softmax
                                                                  and losses are built from ``Value``
                                                                  operations and differentiated by
                                                                  the chain rule

@@ -17,12 +17,13 @@ import pytest
 import sympy as sp
 
 from bpkit.activations import get_activation
-from bpkit.autodiff import VALUE, Value
+from bpkit.autodiff import Value
 from bpkit.catalogue import ACTIVATIONS, LOSSES, MATH, NUMPY, ActivationRule, LossRule
 from bpkit.gradcheck import numerical_gradient
 from bpkit.losses import get_loss
 from bpkit.proofs import check_identity
 from bpkit.sympy_backend import SYMPY
+from bpkit.value_backend import VALUE
 
 EPS = np.finfo(np.float64).eps
 ELEMENTWISE = {name: r for name, r in ACTIVATIONS.items() if r.elementwise}
