@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bpkit.activations import sigmoid
+from bpkit.activations import sigmoid, softmax
 from bpkit.errors import ArgumentValueError, ShapeError
 from bpkit.gradcheck import numerical_gradient, relative_error
 from bpkit.losses import MSE, BinaryCrossEntropy, CrossEntropy, SquaredError, get_loss
@@ -116,3 +116,38 @@ def test_cross_entropy_gradient_rows_sum_to_zero(n: int, c: int, seed: int) -> N
     rng = np.random.default_rng(seed)
     g = CrossEntropy().grad(rng.normal(size=(n, c)), rng.integers(0, c, size=n))
     assert np.allclose(g.sum(axis=1), 0.0)
+
+
+def test_nan_predictions_give_a_nan_loss_while_bad_targets_are_refused() -> None:
+    """NaN in y_hat is what fit reports as divergence; NaN in y is bad data and refused at once."""
+    assert np.isnan(MSE()(np.array([[np.nan]]), np.array([[1.0]])))
+    assert np.isnan(CrossEntropy()(np.array([[np.nan, 0.0]]), np.array([0])))
+    with pytest.raises(ArgumentValueError, match=r"y must be finite"):
+        MSE()(np.array([[0.0]]), np.array([[np.nan]]))
+
+
+def test_cross_entropy_targets_are_labels_or_probability_rows() -> None:
+    z = np.array([[0.5, -1.0, 2.0], [1.0, 0.0, -0.5]])
+    soft = np.array([[0.2, 0.3, 0.5], [1.0, 0.0, 0.0]])
+    assert CrossEntropy()(z, soft) == pytest.approx(-(np.log(softmax(z)) * soft).sum() / 2)
+    assert CrossEntropy()(z, np.array([2.0, 0.0])) == CrossEntropy()(z, np.array([2, 0]))
+    for bad, why in [(soft * 2, "row 0 sums to 2"), (np.array([[-1.0, 1, 1], [0, 1, 0]]), "row 0 has a negative")]:
+        with pytest.raises(ArgumentValueError, match=why):
+            CrossEntropy().grad(z, bad)
+    with pytest.raises(ArgumentValueError, match="at least one row"):
+        CrossEntropy()(np.zeros((0, 3)), np.zeros(0, dtype=int))
+
+
+def test_bce_gradient_refuses_what_the_loss_refuses_and_is_exact_near_zero() -> None:
+    with pytest.raises(ArgumentValueError, match=r"y_hat must be probabilities in \[0, 1\]"):
+        BinaryCrossEntropy().grad(np.array([1.5]), np.array([1.0]))
+    p, t = np.array([1e-13]), np.array([1.0])
+    # dJ/dp = -1/p exactly (torch's clamp of p (1 - p) at 1e-12 gives -1e12 here, ten times too small)
+    assert BinaryCrossEntropy().grad(p, t)[0] == pytest.approx(-1e13, rel=1e-15)
+    assert np.isfinite(BinaryCrossEntropy().grad(np.array([0.0, 1.0]), np.array([1.0, 0.0]))).all()
+
+
+def test_float64_predictions_are_not_copied_and_integers_are_converted() -> None:
+    y_hat = np.array([[1.0, 2.0]])
+    assert MSE().check(y_hat, [[0, 0]])[0] is y_hat
+    assert MSE()([[1, 2]], [[0, 0]]) == 2.5
