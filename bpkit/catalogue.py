@@ -23,7 +23,8 @@ checked everywhere without a new test.
 Numerical care lives in the backends, not in the formulas: ``exp`` overflows to ``inf`` without a
 warning, ``logaddexp(0, z)`` is the stable softplus, ``shift(z)`` subtracts each row's maximum
 before ``exp`` in the float backends and 0 in SymPy (softmax does not change when a constant is
-subtracted from a row), and ``floor(x, low)`` clamps in the float backends (a log at -100, as
+subtracted from a row), and ``positive(z)`` is the indicator [z > 0] (booleans in NumPy, so a product stays one pass),
+``floor(x, low)`` clamps in the float backends (a log at -100, as
 ``torch.nn.BCELoss`` does) and is the identity in exact ones. A formula written with them is exact
 to rounding in float64, for example the binary cross-entropy from logits below.
 
