@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from bpkit.errors import ArgumentTypeError, ArgumentValueError, CallOrderError, ShapeError
 from bpkit.gradcheck import numerical_gradient, relative_error
-from bpkit.layers import ActivationLayer, Dense, Dropout, Layer
+from bpkit.layers import ActivationLayer, Dense, Dropout
 from strategies import seeds
 
 ACTS = ["sigmoid", "tanh", "relu", "leaky_relu", "identity", "softmax"]
@@ -218,16 +218,3 @@ def test_fast_path_without_input_gradient_adds_the_same() -> None:
     assert np.allclose(layer.dW, 2 * full)
 
 
-def test_layer_contract_defaults_and_modes() -> None:
-    base = Layer()
-    assert base._cache is None and base.params() == {} and base.buffers() == {} and base.kink_pattern() is None
-    base.zero_grad()
-    drop = Dropout(0.5, np.random.default_rng(0))
-    assert drop.eval() is drop and not drop.training
-    assert drop.train() is drop and drop.training
-    with pytest.raises(ArgumentTypeError, match="mode"):
-        drop.train("False")
-    with pytest.raises(CallOrderError, match="call forward"):
-        ActivationLayer("relu").backward(np.ones((1, 1)))
-    with pytest.raises(CallOrderError, match="call forward"):
-        drop.backward(np.ones((1, 1)))
