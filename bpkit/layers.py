@@ -120,32 +120,11 @@ class Dense(Layer):
         if bias:
             self.b = np.zeros(self.n_out) if b is None else as_array(b, "b", self.name, ndim=1).copy()
             check_shape(self.b, (self.n_out,), "b", self.name)
-        self._dW = np.zeros_like(self.W)
-        self._db: Array | None = None if self.b is None else np.zeros_like(self.b)
-        # True after zero_grad() until the gradients are next used. Like PyTorch's
-        # zero_grad(set_to_none=True), zeroing is deferred: backward then writes its product
-        # straight into dW and db instead of adding it to zeros, which saves two passes over them.
-        self._zero_pending = True
-
-    @property
-    def dW(self) -> Array:
-        """dLoss/dW (n_out, n_in), summed over every backward since the last zero_grad()."""
-        self._settle()
-        return self._dW
-
-    @property
-    def db(self) -> Array | None:
-        """dLoss/db (n_out,) (None without bias), summed over every backward since the last zero_grad()."""
-        self._settle()
-        return self._db
-
-    def _settle(self) -> None:
-        """Carry out a deferred zero_grad(): the arrays are about to be read or written from outside."""
-        if self._zero_pending:
-            self._dW.fill(0.0)
-            if self._db is not None:
-                self._db.fill(0.0)
-            self._zero_pending = False
+        self.dW = np.zeros_like(self.W)
+        self.db: Array | None = None if self.b is None else np.zeros_like(self.b)
+        # True right after zero_grad(): dW and db hold 0, so the first backward may write its product
+        # into them instead of adding it to zeros, which saves two passes over them.
+        self._just_zeroed = True
 
     def forward(self, X: ArrayLike) -> Array:
         """Z = X W^T + b (N, n_out), A = f(Z); caches (X, Z, A) for backward.
@@ -193,15 +172,18 @@ class Dense(Layer):
         X, z, a = self._need_cache()
         g = self._check_grad_out(grad_out, a.shape)
         dZ = self.activation.backward(z, a, g)
-        if self._zero_pending:  # zero_grad() was called: writing the product equals adding it to 0
-            np.matmul(dZ.T, X, out=self._dW)
-            if self._db is not None:
-                dZ.sum(axis=0, out=self._db)
-            self._zero_pending = False
+        # Right after zero_grad() the gradients are 0, and writing the product equals adding it. The
+        # check for non-zeros catches a gradient written by hand in between, which must be added to.
+        fresh = self._just_zeroed and not self.dW.any() and (self.db is None or not self.db.any())
+        self._just_zeroed = False
+        if fresh:
+            np.matmul(dZ.T, X, out=self.dW)
+            if self.db is not None:
+                dZ.sum(axis=0, out=self.db)
         else:
-            self._dW += dZ.T @ X
-            if self._db is not None:
-                self._db += dZ.sum(axis=0)
+            self.dW += dZ.T @ X
+            if self.db is not None:
+                self.db += dZ.sum(axis=0)
         return dZ @ self.W if input_grad else None
 
     def backward_params(self, grad_out: ArrayLike) -> None:
@@ -220,17 +202,14 @@ class Dense(Layer):
 
     def grads(self) -> dict[str, Array]:
         """{'W': dW} plus {'b': db} when the layer has a bias (live arrays)."""
-        self._settle()
-        return {"W": self._dW} if self._db is None else {"W": self._dW, "b": self._db}
+        return {"W": self.dW} if self.db is None else {"W": self.dW, "b": self.db}
 
     def zero_grad(self) -> None:
-        """dW = 0 and db = 0.
-
-        The zeroing is deferred until the gradients are next used (backward, grads(), dW, db), as
-        PyTorch's zero_grad(set_to_none=True) defers it: read them through those, not through a
-        reference taken before zero_grad().
-        """
-        self._zero_pending = True
+        """dW = 0 and db = 0 (in place: references to the arrays see the zeros)."""
+        self.dW.fill(0.0)
+        if self.db is not None:
+            self.db.fill(0.0)
+        self._just_zeroed = True
 
     def kink_pattern(self) -> Array | None:
         """z > 0 of the last forward pass when f has a kink (ReLU-like), else None."""

@@ -163,6 +163,28 @@ def test_zero_grad_resets_and_is_seen_through_every_accessor() -> None:
     assert np.allclose(layer.dW, 2 * (G * (1 - np.tanh(X @ layer.W.T + layer.b) ** 2)).T @ X)
 
 
+def test_zero_grad_zeroes_the_arrays_in_place() -> None:
+    """A reference taken before zero_grad sees the zeros, and a write through it is added to, not lost."""
+    rng = np.random.default_rng(8)
+    layer = Dense(2, 2, activation="tanh", rng=rng)
+    X, G = rng.normal(size=(3, 2)), rng.normal(size=(3, 2))
+    layer.forward(X)
+    layer.backward(G)
+    held = layer.grads()
+    layer.zero_grad()
+    assert np.all(held["W"] == 0) and np.all(held["b"] == 0)
+    layer.forward(X)
+    layer.backward(G)
+    single = held["W"].copy()
+    layer.zero_grad()
+    held["W"][0, 0] = 5.0  # written by hand between zero_grad and backward
+    layer.forward(X)
+    layer.backward(G)
+    expected = single.copy()
+    expected[0, 0] += 5.0
+    assert np.allclose(held["W"], expected, rtol=1e-15)
+
+
 def test_grads_written_by_hand_are_added_to() -> None:
     layer = Dense(1, 1, W=[[2.0]], b=[0.0])
     layer.zero_grad()
