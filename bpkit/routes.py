@@ -29,7 +29,7 @@ from numpy.typing import ArrayLike
 
 from bpkit.autodiff_model import model_gradients
 from bpkit.errors import ArgumentTypeError, ArgumentValueError
-from bpkit.gradcheck import format_error, numerical_gradient
+from bpkit.finite_differences import format_error, numerical_gradient
 from bpkit.layers import Dropout
 from bpkit.losses import Loss
 from bpkit.validate import Array, as_array, real_number
