@@ -100,7 +100,8 @@ def english_chinese_pairs(text: str, names: set[str]) -> list[tuple[str, str, st
     """
     pairs = []
     for m in CJK_IN_PARENS.finditer(text):
-        before = MARKUP.sub("", text[max(0, m.start() - 120): m.start()]).rstrip().lower()
+        before = MARKUP.sub("", text[max(0, m.start() - 120): m.start()])
+        before = re.sub(r"\s+", " ", before).rstrip().lower()  # a term may break across lines
         if before.endswith(QUOTES):
             continue
         best = None
@@ -113,7 +114,7 @@ def english_chinese_pairs(text: str, names: set[str]) -> list[tuple[str, str, st
                             best = name
         inner = m.group(1).strip()
         if best is not None and not inner.startswith(QUOTES):
-            chinese = re.split(r"[,，;；]", inner)[0].strip()  # "(批归一化, {cite}`ioffe2015`)"
+            chinese = re.split(r"[,，;；:：]", inner)[0].strip()  # "(批归一化, {cite}`ioffe2015`)", "(权值共享: ...)"
             context = text[max(0, m.start() - 40): m.end()].replace("\n", " ")
             pairs.append((best, chinese, context))
     return pairs
@@ -188,7 +189,7 @@ def test_the_pair_check_catches_a_second_chinese_name() -> None:
     """The check itself: the old chapters' "backward pass (反向传播)" is caught, the right pair is not."""
     allowed = allowed_chinese()
     old = "2. The **backward pass** (反向传播) sets the gradient of the output to 1."
-    new = "2. The **backward pass** (反向传递) sets the gradient; mini-batch gradient descent (小批量梯度下降)."
+    new = "2. The **backward pass** (反向传递) sets the gradient; mini-batch gradient\ndescent (小批量梯度下降)."
     found_old = english_chinese_pairs(old, set(allowed))
     assert [(en, zh) for en, zh, _ in found_old] == [("backward pass", "反向传播")]
     assert "反向传播" not in allowed["backward pass"]
