@@ -1,4 +1,4 @@
-"""Dense, activation and dropout layers (introduced in book/06_backprop_in_code.ipynb).
+"""Dense and activation layers (introduced in book/06_backprop_in_code.ipynb); Dropout is re-exported.
 
 A batch is a matrix whose rows are examples. A dense layer mapping n_in -> n_out stores
 W (n_out, n_in) and b (n_out,) and computes Z = X W^T + b, A = f(Z). Its backward pass receives
@@ -19,10 +19,11 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from bpkit.activations import Activation, get_activation
+from bpkit.dropout import Dropout
 from bpkit.errors import ArgumentValueError, BpkitError
 from bpkit.init import Initializer, get_initializer
 from bpkit.layer import Layer
-from bpkit.validate import Array, as_array, boolean, check_shape, generator, integer, real_number
+from bpkit.validate import Array, as_array, boolean, check_shape, generator, integer
 
 __all__ = ["ActivationLayer", "Dense", "Dropout", "Layer"]
 
@@ -291,65 +292,3 @@ class ActivationLayer(Layer):
 
     def __repr__(self) -> str:
         return f"ActivationLayer({self.activation!r})"
-
-
-class Dropout(Layer):
-    """Inverted dropout: in training A = X * M / (1 - p) with M_ij ~ Bernoulli(1 - p); identity in eval.
-
-    Parameters
-    ----------
-    p : float
-        Probability of dropping a unit, 0 <= p < 1.
-    rng : numpy.random.Generator
-        Where the masks come from.
-
-    Examples
-    --------
-    >>> drop = Dropout(0.5, np.random.default_rng(0))
-    >>> A = drop.forward(np.ones((2, 3)))
-    >>> sorted(set(A.ravel().tolist())) in ([0.0, 2.0], [0.0], [2.0])
-    True
-    >>> drop.eval().forward(np.ones((1, 2)))
-    array([[1., 1.]])
-    """
-
-    def __init__(self, p: float, rng: np.random.Generator) -> None:
-        """Drop each unit with probability p (0 <= p < 1), drawing masks from rng."""
-        super().__init__()
-        self.p = real_number(p, "p", "Dropout", low=0.0, high=1.0, high_open=True)
-        self.rng = generator(rng, "Dropout")
-        self.name = f"Dropout p={self.p:g}"
-
-    def forward(self, X: ArrayLike) -> Array:
-        """Training: X * mask / (1 - p), so E[A] = X. Eval (training=False) or p = 0: A = X."""
-        X = as_array(X, "X", self.name, finite=False, allow_empty=True)
-        if not self.training or self.p == 0.0:
-            self._cache = X.shape  # the identity: backward needs only the shape
-            return X.copy()
-        mask = (self.rng.random(X.shape) >= self.p) / (1.0 - self.p)
-        self._cache = mask
-        return X * mask
-
-    def backward(self, grad_out: ArrayLike) -> Array:
-        """dLoss/dX = dLoss/dA * mask / (1 - p), the same mask as the forward pass.
-
-        Parameters
-        ----------
-        grad_out : array_like
-            dLoss/dA, the shape of the last forward's output.
-        """
-        cache = self._need_cache()
-        if isinstance(cache, tuple):
-            return self._check_grad_out(grad_out, cache).copy()
-        assert isinstance(cache, np.ndarray)
-        return self._check_grad_out(grad_out, cache.shape) * cache
-
-    @property
-    def mask(self) -> Array | None:
-        """The scaled mask M / (1 - p) of the last forward pass (ones in eval mode; None before it)."""
-        if self._cache is None:
-            return None
-        return np.ones(self._cache) if isinstance(self._cache, tuple) else self._cache
-
-    def __repr__(self) -> str:
-        return f"Dropout(p={self.p:g})"

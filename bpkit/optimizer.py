@@ -194,3 +194,8 @@ class Optimizer:
 
     def _update(self, p: Array, g: Array, lr: float, state: dict[str, Any]) -> None:
         raise TypeError(f"{type(self).__name__} does not define an update rule")
+
+
+def _check_hyper(where: str, **values: object) -> list[float]:
+    """Each hyper-parameter as a finite float >= 0, or a bpkit error naming it."""
+    return [real_number(v, name, where, low=0.0) for name, v in values.items()]
