@@ -8,6 +8,8 @@ Writes benchmarks/results/results.json, which the book's Performance appendix re
   d) gradient-check cost against the number of parameters;
   e) `make book` (cold and warm) and `make test` wall times, with --build-times;
   f) recurrent layers (RNN, LSTM) against PyTorch (benchmarks/bench_recurrent.py);
+  h) convolution (Conv2D forward + backward) and one training epoch of chapter 12's CNN against PyTorch
+     (benchmarks/bench_conv.py);
   g) fit's overhead: bpkit.train.fit against the bare loop of the same steps (zero_grad, forward, loss,
      backward, Adam) over the same shuffled batches.
 Use --quick for a fast smoke run (fewer repeats, smaller graphs; results not written).
@@ -37,6 +39,7 @@ import numpy as np  # noqa: E402
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))  # the benchmark's own helper modules, not bpkit
 
+from bench_conv import cnn_epoch_bench, conv_bench  # noqa: E402
 from bench_recurrent import recurrent_bench  # noqa: E402
 from fused_numpy import FusedMLP  # noqa: E402
 from recursive_value import RecursiveValue  # noqa: E402
@@ -386,7 +389,8 @@ def main() -> int:
     parser.add_argument("--build-times", action="store_true", help="also time make book/test")
     parser.add_argument("--only", metavar="PARTS",
                         help="comma-separated parts to re-run (train_step, value_backward, gradcheck, "
-                             "symbolic, recurrent, fit_overhead); the others are kept from the results file")
+                             "symbolic, recurrent, fit_overhead, conv, cnn_epoch); the others are kept from the "
+                             "results file")
     parser.add_argument("--build-only", action="store_true",
                         help="only time make book/test and update that part of the results file")
     args = parser.parse_args()
@@ -401,7 +405,7 @@ def main() -> int:
         return 0
     parts = {"train_step": train_step_bench, "value_backward": value_bench,
              "gradcheck": gradcheck_bench, "symbolic": symbolic_bench, "recurrent": recurrent_bench,
-             "fit_overhead": fit_overhead_bench}
+             "fit_overhead": fit_overhead_bench, "conv": conv_bench, "cnn_epoch": cnn_epoch_bench}
     chosen = args.only.split(",") if args.only else list(parts)
     unknown = sorted(set(chosen) - set(parts))
     if unknown:

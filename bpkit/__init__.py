@@ -35,6 +35,7 @@ from bpkit.activations import (
     softmax,
 )
 from bpkit.autodiff import Value
+from bpkit.conv import Conv2D
 from bpkit.data import (
     circles,
     iterate_minibatches,
@@ -58,9 +59,12 @@ from bpkit.gradcheck import check_model, numerical_gradient, relative_error
 from bpkit.layers import ActivationLayer, Dense, Dropout, Layer
 from bpkit.losses import MSE, BinaryCrossEntropy, CrossEntropy, Loss, SquaredError, get_loss
 from bpkit.model import MLP, Sequential
+from bpkit.norm import BatchNorm, LayerNorm
 from bpkit.optim import SGD, AdaGrad, Adam, AdamW, RMSProp, clip_grad_norm
 from bpkit.optimizer import Optimizer
+from bpkit.pool import AvgPool2D, Flatten, MaxPool2D, Unflatten
 from bpkit.recurrent import LSTM, RNN
+from bpkit.residual import Residual
 from bpkit.routes import compare_routes
 from bpkit.schedules import constant, cosine_decay, exponential_decay, per_epoch, step_decay, warmup
 from bpkit.train import History, accuracy, evaluate, fit
@@ -80,27 +84,35 @@ __all__ = [
     "AdamW",
     "ArgumentTypeError",
     "ArgumentValueError",
+    "AvgPool2D",
+    "BatchNorm",
     "BinaryCrossEntropy",
     "BpkitError",
     "CallOrderError",
+    "Conv2D",
     "CrossEntropy",
     "Dense",
     "DivergenceError",
     "Dropout",
+    "Flatten",
     "History",
     "Identity",
     "Layer",
+    "LayerNorm",
     "LeakyReLU",
     "Loss",
+    "MaxPool2D",
     "Optimizer",
     "RMSProp",
     "ReLU",
+    "Residual",
     "Sequential",
     "ShapeError",
     "Sigmoid",
     "Softmax",
     "SquaredError",
     "Tanh",
+    "Unflatten",
     "Value",
     "accuracy",
     "check_model",

@@ -19,9 +19,9 @@ from numpy.typing import ArrayLike
 from bpkit.errors import ArgumentTypeError
 from bpkit.finite_differences import _DEFAULT_EPS, _order, format_error, numerical_gradient, relative_error
 from bpkit.losses import Loss
-from bpkit.metrics import as_loss
+from bpkit.metrics import as_batch, as_loss
 from bpkit.model import Sequential
-from bpkit.validate import Array, as_array, generator, integer, real_number
+from bpkit.validate import Array, generator, integer, real_number
 
 #: A float64 backprop that is right typically agrees with central differences to ~1e-9 or better.
 THRESHOLD = 1e-7
@@ -137,8 +137,8 @@ def check_model(
         hold the analytic gradient for (X, y) afterwards.
     loss : Loss or str
         The loss J(model(X), y), as an object or by name ('mse', 'cross_entropy', ...).
-    X : array_like, shape (N, n_in)
-        A small batch of finite inputs.
+    X : array_like, shape (N, n_in) or (N, C, H, W) ...
+        A small batch of finite inputs, one example per row.
     y : array_like
         Its targets, as the loss expects them.
     eps : float, optional
@@ -174,7 +174,7 @@ def check_model(
     if not isinstance(model, Sequential):
         raise ArgumentTypeError(f"{where}: model must be a bpkit model (Sequential or MLP), got {type(model).__name__}")
     loss = as_loss(loss, where)
-    X = as_array(X, "X", where, ndim=2)
+    X = as_batch(X, where)
     order = _order(order, where)
     step = _DEFAULT_EPS[order] if eps is None else real_number(eps, "eps", where, low=0.0, low_open=True)
     threshold = real_number(threshold, "threshold", where, low=0.0, low_open=True)

@@ -19,7 +19,7 @@ from bpkit.model import Sequential
 from bpkit.optimizer import Optimizer
 from bpkit.validate import Array, as_array, real_number
 
-__all__ = ["METRICS", "accuracy", "as_loss", "evaluate"]
+__all__ = ["METRICS", "accuracy", "as_batch", "as_loss", "evaluate"]
 
 #: The metric names fit and evaluate know.
 METRICS = ("accuracy",)
@@ -161,8 +161,8 @@ def evaluate(
         The trained model.
     loss : Loss or str
         The loss, which also says how outputs become classes (see the module).
-    X : array_like, shape (N, n_in)
-        Inputs.
+    X : array_like, shape (N, n_in) or (N, C, H, W) ...
+        Inputs, one example per row.
     y : array_like
         Targets, as the loss expects them.
     metrics : str or sequence of str, optional
@@ -179,7 +179,7 @@ def evaluate(
     where = "evaluate"
     model = _model(model, where)
     loss = as_loss(loss, where)
-    X = as_array(X, "X", where, ndim=2)
+    X = as_batch(X, where)
     y_hat = model.predict(X)
     names = _metrics(metrics, loss, where, y, y_hat.shape[1] if y_hat.ndim == 2 else 1)
     out = {"loss": loss(y_hat, y)}
@@ -187,6 +187,33 @@ def evaluate(
         labels = _labels(y, y_hat.shape[1] if y_hat.ndim == 2 else 1, where)
         out["accuracy"] = float(np.mean(_decider(_threshold(loss))(y_hat) == labels))
     return out
+
+
+def as_batch(X: ArrayLike, where: str, name: str = "X") -> Array:
+    """X as a finite, non-empty float64 array with one example per row: (N, features) or (N, C, H, W) ...
+
+    The model's first layer checks the rest of the shape.
+
+    Parameters
+    ----------
+    X : array_like
+        The inputs, at least 2-D.
+    where : str
+        The caller's name, the prefix of an error message.
+    name : str
+        The argument's name in an error message.
+
+    Examples
+    --------
+    >>> as_batch([[1, 2]], "fit").dtype, as_batch(np.zeros((2, 1, 8, 8)), "fit").shape
+    (dtype('float64'), (2, 1, 8, 8))
+    """
+    arr = as_array(X, name, where)
+    if arr.ndim < 2:
+        raise ShapeError(
+            f"{where}: {name} must have one example per row, (N, features) or (N, C, H, W), got shape {arr.shape}"
+        )
+    return arr
 
 
 def _model(model: object, where: str) -> Sequential:

@@ -23,7 +23,18 @@ from numpy.typing import ArrayLike
 
 from bpkit.errors import ArgumentTypeError, ArgumentValueError, DivergenceError, ShapeError
 from bpkit.losses import Loss
-from bpkit.metrics import METRICS, _decider, _labels, _metrics, _model, _threshold, accuracy, as_loss, evaluate
+from bpkit.metrics import (
+    METRICS,
+    _decider,
+    _labels,
+    _metrics,
+    _model,
+    _threshold,
+    accuracy,
+    as_batch,
+    as_loss,
+    evaluate,
+)
 from bpkit.model import Sequential
 from bpkit.optim import clip_grad_norm
 from bpkit.optimizer import Optimizer
@@ -74,7 +85,7 @@ class History:
 def _data(X: ArrayLike, y: ArrayLike, where: str, label: str = "") -> tuple[Array, np.ndarray]:
     """X as float64 (N, d) and y with N rows (integer labels keep their dtype); NaN and empty refused."""
     names = (f"{label}X", f"{label}y") if label else ("X", "y")
-    X_arr = as_array(X, names[0], where, ndim=2)
+    X_arr = as_batch(X, where, names[0])
     y_checked = as_array(y, names[1], where, ndim=(1, 2))
     y_raw = np.asarray(y)
     y_arr = y_raw if y_raw.dtype.kind in "iu" else y_checked
@@ -125,8 +136,8 @@ def fit(
         The training loss, as an object (MSE(), CrossEntropy(), ...) or by name ('mse', ...).
     optimizer : Optimizer
         SGD(0.1), Adam(), ...
-    X : array_like, shape (N, n_in)
-        Finite training inputs, N >= 1.
+    X : array_like, shape (N, n_in) or (N, C, H, W) ...
+        Finite training inputs, one example per row, N >= 1.
     y : array_like, shape (N,) or (N, C)
         Training targets, as the loss expects them.
     epochs : int

@@ -154,3 +154,19 @@ def test_digits_mlp_with_adam_reaches_97_percent_quickly(seed: int) -> None:
     elapsed = time.perf_counter() - start
     assert test_acc >= 0.97, f"test accuracy {test_acc:.4f}"
     assert elapsed < 30.0, f"took {elapsed:.1f} s"
+
+
+def test_fit_evaluate_and_check_model_take_image_batches() -> None:
+    """X of shape (N, C, H, W): one example per row, the first layer checks the rest."""
+    from bpkit.conv import Conv2D
+    from bpkit.gradcheck import check_model
+    from bpkit.pool import Flatten
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(12, 1, 4, 4))
+    y = (X[:, 0, :2].sum(axis=(1, 2)) > 0).astype(int)
+    model = Sequential([Conv2D(1, 2, 3, padding=1, rng=rng), Flatten(), Dense(32, 2, rng=rng)])
+    h = fit(model, CrossEntropy(), Adam(0.01), X, y, epochs=3, batch_size=4, rng=rng)
+    assert h.epochs_run == 3 and 0 <= h.metrics["accuracy"][-1] <= 1
+    assert set(evaluate(model, CrossEntropy(), X, y)) == {"loss", "accuracy"}
+    assert check_model(model, CrossEntropy(), X[:3], y[:3]).passed
