@@ -82,6 +82,25 @@ UNMARKED_CHINESE_JS = """() => {
 }"""
 
 
+# Formulas whose right edge passes the text column without a scrollable box to hold them: the
+# reader sees them cut off. Display equations in a scrollable box are fine.
+CLIPPED_MATH_JS = """() => {
+  const column = document.querySelector('article.bd-article') || document.querySelector('main');
+  const limit = column.getBoundingClientRect().right + 1;
+  const clipped = [];
+  for (const m of document.querySelectorAll('mjx-container')) {
+    const r = m.getBoundingClientRect();
+    if (r.width === 0 || r.right <= limit) continue;
+    let held = false;
+    for (let e = m.parentElement; e && e !== column; e = e.parentElement) {
+      const ox = getComputedStyle(e).overflowX;
+      if ((ox === 'auto' || ox === 'scroll') && e.getBoundingClientRect().right <= limit) { held = true; break; }
+    }
+    if (!held) clipped.push((m.querySelector('mjx-assistive-mml') || m).textContent.slice(0, 50));
+  }
+  return clipped;
+}"""
+
 HEAD_JS = """() => {
   const meta = sel => (document.querySelector(sel) || {}).content || '';
   return {viewports: document.querySelectorAll('meta[name=viewport]').length,
@@ -195,6 +214,8 @@ def test_page_as_a_reader_sees_it(browser: object, server: str, entry: str) -> N
             )
             assert keys["tabStops"] == 0, f"{keys['tabStops']} formulas are keyboard tab stops"
             assert keys["mathml"] == keys["formulas"], f"formulas without screen-reader MathML: {keys}"
+            clipped = page.evaluate(CLIPPED_MATH_JS)
+            assert not clipped, f"formulas cut off at desktop width: {clipped}"
         prose = page.evaluate(VISIBLE_PROSE_JS)
         for raw in ("\\(", "\\)", "\\[", "\\]", "$$"):
             assert raw not in prose, f"raw TeX {raw!r} left in the text of {entry}"
@@ -318,3 +339,17 @@ def test_one_header_and_no_second_search_box(browser: object, server: str) -> No
             assert fields.count() <= limit, f"{fields.count()} search fields on {path}"
         finally:
             page.close()
+
+
+@pytest.mark.parametrize("entry", toc_entries())
+def test_no_formula_is_cut_off_on_a_phone(browser: object, server: str, entry: str) -> None:
+    page, _ = _open(browser, server, f"{entry}.html", PHONE)
+    try:
+        if page.locator(".math").count() == 0:
+            return
+        page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
+        page.evaluate("() => MathJax.startup.promise")
+        clipped = page.evaluate(CLIPPED_MATH_JS)
+        assert not clipped, f"formulas cut off at 390 px: {clipped}"
+    finally:
+        page.close()
