@@ -71,7 +71,7 @@ def allowed_chinese() -> dict[str, set[str]]:
     """
     allowed: dict[str, set[str]] = {}
     for en, zh in glossary_rows():
-        en_names = [n for n in english_names(en)]
+        en_names = list(english_names(en))
         zh_parts = [p.strip() for p in zh.split("、")]
         bare_en = [re.sub(r"\s*\([^)]*\)", "", p).strip().lower() for p in en.split(",")]
         for name in en_names:
@@ -109,9 +109,9 @@ def english_chinese_pairs(text: str, names: set[str]) -> list[tuple[str, str, st
             for form in (name, name + "s", name + "es"):
                 if before.endswith(form):
                     start = len(before) - len(form)
-                    if start == 0 or not (before[start - 1].isalnum() or before[start - 1] == "-"):
-                        if best is None or len(name) > len(best):
-                            best = name
+                    at_word_start = start == 0 or not (before[start - 1].isalnum() or before[start - 1] == "-")
+                    if at_word_start and (best is None or len(name) > len(best)):
+                        best = name
         inner = m.group(1).strip()
         if best is not None and not inner.startswith(QUOTES):
             chinese = re.split(r"[,，;；:：]", inner)[0].strip()  # "(批归一化, {cite}`ioffe2015`)", "(权值共享: ...)"
