@@ -159,7 +159,7 @@ class SymbolicNetwork:
         return f"{lhs} = {self.latex(self.gradients()[name][row, col])}"
 
     def function(self) -> Callable[..., list[Any]]:
-        """lambdify(args, [J, *all gradient entries], modules='numpy', cse=True), built once."""
+        """``lambdify(args, [J, *all gradient entries], modules='numpy', cse=True)``, built once."""
         if self._func is None:
             exprs = [self.J, *(e for M in self.gradients().values() for e in M)]
             self._func = sp.lambdify(self.args, exprs, modules="numpy", cse=True)

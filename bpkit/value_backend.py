@@ -118,4 +118,5 @@ class ValueBackend:
         return float(c)
 
 
+#: The backend instance every route passes to the catalogue's rules to evaluate them on ``Value`` nodes.
 VALUE = ValueBackend()

@@ -277,7 +277,7 @@ def _copy(args: Sequence[Any]) -> tuple[Any, ...]:
 
 
 def call(fn: Callable[..., Any], args: Sequence[Any]) -> tuple[Any, str | None]:
-    """(fn(*args), None), or (None, the reason) if fn raised. Arrays are passed as copies."""
+    """``(fn(*args), None)``, or ``(None, the reason)`` if fn raised. Arrays are passed as copies."""
     try:
         return fn(*_copy(args)), None
     except Exception as exc:  # the reader's code may raise anything
