@@ -45,6 +45,11 @@ def _pair(value: object, name: str, where: str, low: int) -> tuple[int, int]:
 def output_size(size: int, kernel: int, stride: int = 1, padding: int = 0) -> int:
     """floor((size + 2 padding - kernel) / stride) + 1, the output length along one axis.
 
+    Parameters
+    ----------
+    size, kernel, stride, padding : int
+        Input length, window length, step between windows, zeros added on each side.
+
     Examples
     --------
     >>> output_size(8, 3, stride=1, padding=1), output_size(28, 2, stride=2)
@@ -99,6 +104,19 @@ def col2im(cols: ArrayLike, input_shape: tuple[int, int, int, int], kernel_size:
     """The adjoint of im2col: every patch entry is added back to the pixel it was copied from.
 
     ``col2im(dcols, X.shape, ...)`` is dLoss/dX when dcols = dLoss/d im2col(X); overlapping patches add up.
+
+    Parameters
+    ----------
+    cols : array_like, shape (N H_out W_out, C kH kW)
+        One row per patch, ordered as im2col orders them.
+    input_shape : (N, C, H, W)
+        The shape of the batch the patches were taken from.
+    kernel_size, stride, padding : int or (int, int)
+        As for im2col.
+
+    Returns
+    -------
+    ndarray, shape input_shape
 
     Examples
     --------
@@ -162,6 +180,19 @@ def conv2d(X: ArrayLike, W: ArrayLike, b: ArrayLike | None = None, stride: Pair 
 def conv2d_grad_weight(X: ArrayLike, dY: ArrayLike, kernel_size: Pair, stride: Pair = 1, padding: Pair = 0) -> Array:
     """dW[o, c, i, j] = sum_{n, a, b} Xp[n, c, s a + i, s b + j] dY[n, o, a, b]: X correlated with dY.
 
+    Parameters
+    ----------
+    X : array_like, shape (N, C_in, H, W)
+        The layer's input.
+    dY : array_like, shape (N, C_out, H_out, W_out)
+        dLoss/dY.
+    kernel_size, stride, padding : int or (int, int)
+        The layer's kernel size, stride and padding.
+
+    Returns
+    -------
+    dW : ndarray, shape (C_out, C_in, kH, kW)
+
     Examples
     --------
     >>> X = np.arange(9.0).reshape(1, 1, 3, 3)
@@ -196,6 +227,21 @@ def conv2d_grad_input(dY: ArrayLike, W: ArrayLike, input_size: tuple[int, int], 
 
     dX[n, c, h, w] = sum_{o, i, j} D[n, o, h + p + i - (kH - 1), w + p + j - (kW - 1)] W[o, c, kH-1-i, kW-1-j],
     where D is dY with s - 1 zeros between neighbours (D = dY for stride 1) and zero outside.
+
+    Parameters
+    ----------
+    dY : array_like, shape (N, C_out, H_out, W_out)
+        dLoss/dY.
+    W : array_like, shape (C_out, C_in, kH, kW)
+        The kernels.
+    input_size : (int, int)
+        (H, W) of the layer's input.
+    stride, padding : int or (int, int)
+        The layer's stride and padding.
+
+    Returns
+    -------
+    dX : ndarray, shape (N, C_in, H, W)
 
     Examples
     --------

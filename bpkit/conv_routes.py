@@ -80,6 +80,25 @@ def tiny_conv_forward(X: ArrayLike, K: ArrayLike, b: float, T: ArrayLike, pool: 
                       pool_stride: int = 1) -> tuple[Array, Array, float]:
     """(Z, P, J) by plain loops over the formulas, independent of bpkit's layers.
 
+    Parameters
+    ----------
+    X : array_like, shape (H, W)
+        The input (one channel).
+    K : array_like, shape (kH, kW)
+        The kernel.
+    b : float
+        The bias.
+    T : array_like
+        The target, of the pooled output's shape.
+    pool, pool_stride : int
+        The max-pool's window size and step.
+
+    Returns
+    -------
+    Z : ndarray, shape (H - kH + 1, W - kW + 1)
+    P : ndarray, the pooled shape
+    J : float
+
     Examples
     --------
     >>> Z, P, J = tiny_conv_forward(np.eye(3), np.eye(2), 0.0, [[1.0]], pool=2)
@@ -230,6 +249,15 @@ def tiny_conv_gradients(route: str, X: ArrayLike, K: ArrayLike, b: float, T: Arr
                         pool_stride: int = 1, eps: float = 1e-6) -> dict[str, Array]:
     """{'K': dJ/dK, 'b': dJ/db (shape (1,)), 'X': dJ/dX} by one route: manual, symbolic, autodiff or numeric.
 
+    Parameters
+    ----------
+    route : {'manual', 'symbolic', 'autodiff', 'numeric'}
+        The route.
+    X, K, b, T, pool, pool_stride
+        As for :func:`tiny_conv_forward`.
+    eps : float
+        The finite-difference step of the numeric route.
+
     Examples
     --------
     >>> X, K, T = np.arange(16.0).reshape(4, 4) / 10, [[1.0, -1.0], [0.5, 2.0]], np.zeros((2, 2))
@@ -257,6 +285,17 @@ def compare_tiny_conv_routes(X: ArrayLike, K: ArrayLike, b: float, T: ArrayLike,
     """max |manual - route| for K, b and X, for the symbolic, automatic and numeric routes.
 
     ``result.agree()`` is True when the exact routes are within 1e-10 and the numeric one within 1e-7.
+
+    Parameters
+    ----------
+    X, K, b, T, pool, pool_stride, eps
+        As for :func:`tiny_conv_gradients`.
+
+    Examples
+    --------
+    >>> X, K, T = np.arange(16.0).reshape(4, 4) / 10, [[1.0, -1.0], [0.5, 2.0]], np.zeros((2, 2))
+    >>> compare_tiny_conv_routes(X, K, 0.5, T).agree()
+    True
     """
     grads = {route: tiny_conv_gradients(route, X, K, b, T, pool, pool_stride, eps)
              for route in ("manual", "symbolic", "autodiff", "numeric")}
@@ -284,7 +323,15 @@ def prove_conv_gradients(input_shape: tuple[int, int] = (4, 4), kernel_shape: tu
     - dJ/dX = G zero-padded by kH - 1, kW - 1 and correlated with the flipped kernel (a full convolution);
     - dJ/db = sum of G.
 
-    Returns each identity's name mapped to True when SymPy simplifies the difference to zero.
+    Parameters
+    ----------
+    input_shape, kernel_shape : (int, int)
+        The sizes of X and K.
+
+    Returns
+    -------
+    dict
+        Each identity's name mapped to True when SymPy expands the difference to zero.
 
     Examples
     --------
