@@ -161,7 +161,7 @@ class BatchNorm(_Affine):
 class LayerNorm(_Affine):
     """Layer normalization over the last dimensions of each example (``torch.nn.LayerNorm``).
 
-    For X of shape (..., *normalized_shape): mu and var are taken over the trailing
+    For X of shape ``(..., *normalized_shape)``: mu and var are taken over the trailing
     ``normalized_shape`` dimensions of each example, y = gamma x_hat + beta with gamma and beta of
     shape normalized_shape. Training and evaluation compute the same thing.
 
