@@ -28,7 +28,7 @@ class Residual(Layer):
     Parameters
     ----------
     body : Layer or sequence of Layer
-        F. A list is wrapped in a :class:`bpkit.model.Sequential`, so its parameters are named as
+        F. A list is wrapped in a :class:`bpkit.sequential.Sequential`, so its parameters are named as
         in any model ("W1", "b1", "W2", ...); inside a model the block's parameters are then named
         "k.W1", "k.b1", ... (see :mod:`bpkit.model`).
 
