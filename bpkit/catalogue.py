@@ -4,18 +4,18 @@ Each rule writes its function once, over a *backend* ``B``: a small namespace of
 formula needs (``B.exp``, ``B.log``, ``B.where``, ...). The same formula then serves every route
 to the gradient (HIPS autograd keeps its derivative rules in one table in the same spirit):
 
-=================  ============================================  ===================================
-route              backend                                       what it uses
-=================  ============================================  ===================================
-NumPy backprop     :data:`NUMPY` (float64 arrays)                the formula and the derivative
-``Value`` graphs   :data:`MATH` (Python floats), and             one node per elementwise activation
-                   ``bpkit.value_backend.VALUE``                 (formula and derivative); softmax
-                                                                 and losses are built from ``Value``
-                                                                 operations and differentiated by
-                                                                 the chain rule
-SymPy              ``bpkit.sympy_backend.SYMPY`` (expressions)   the formula; ``sympy.diff`` derives
-finite differences :data:`NUMPY`                                 the formula, perturbed
-=================  ============================================  ===================================
+==================  ============================================  ===================================
+route               backend                                       what it uses
+==================  ============================================  ===================================
+NumPy backprop      :data:`NUMPY` (float64 arrays)                the formula and the derivative
+``Value`` graphs    :data:`MATH` (Python floats), and             one node per elementwise activation
+                    ``bpkit.value_backend.VALUE``                 (formula and derivative); softmax
+                                                                  and losses are built from ``Value``
+                                                                  operations and differentiated by
+                                                                  the chain rule
+SymPy               ``bpkit.sympy_backend.SYMPY`` (expressions)   the formula; ``sympy.diff`` derives
+finite differences  :data:`NUMPY`                                 the formula, perturbed
+==================  ============================================  ===================================
 
 ``tests/test_catalogue.py`` walks every rule through the four routes, so a rule added here is
 checked everywhere without a new test.

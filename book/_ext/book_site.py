@@ -277,11 +277,36 @@ def _subset_icon_fonts(outdir: Path) -> None:
         subset.save_font(tt, str(font), options)
 
 
+_LITERAL = re.compile(r"(``.*?``|`[^`]*`)")
+
+
+def plain_bars(line: str) -> str:
+    """Escape the bars of ``|x|`` and ``||x||`` (absolute values, norms) outside literals and roles.
+
+    reStructuredText reads ``|x|`` as a substitution reference, which fails the build; bpkit's
+    docstrings write plain formulas such as ``|a - n| / max(|a|, |n|)``. Doctest lines, and lines
+    that start with a bar or a plus (line blocks, grid tables), are left as they are.
+    """
+    stripped = line.lstrip()
+    if stripped.startswith((">>>", "...", "| ", "+-", "+=")):
+        return line
+    parts = _LITERAL.split(line)
+    for i in range(0, len(parts), 2):  # even parts lie outside literals and roles
+        parts[i] = re.sub(r"(?<!\\)\|", r"\\|", parts[i])
+    return "".join(parts)
+
+
+def _docstring_bars(app: Sphinx, what: str, name: str, obj: object, options: object, lines: list[str]) -> None:
+    """Apply plain_bars to every line of a docstring the API reference renders."""
+    lines[:] = [plain_bars(line) for line in lines]
+
+
 def setup(app: Sphinx) -> dict[str, object]:
     """Register the steps; parallel-safe because they only touch config and page context."""
     app.connect("config-inited", _stage, priority=900)
     app.connect("config-inited", _theme_defaults, priority=900)
     app.connect("html-page-context", _drop_thebe)
     app.connect("html-page-context", _meta_tags)
+    app.connect("autodoc-process-docstring", _docstring_bars)
     app.connect("build-finished", _finish_pages)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
