@@ -18,8 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -28,6 +26,7 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
 import numpy as np  # noqa: E402
+from timing import medians  # noqa: E402
 
 from bpkit.conv import Conv2D  # noqa: E402
 from bpkit.data import load_digits, train_test_split  # noqa: E402
@@ -42,17 +41,7 @@ CASES = [(64, 1, 16, 8, "issue"), (64, 16, 32, 8, "issue"), (64, 1, 16, 28, "iss
          (32, 16, 16, 8, "chapter 12"), (32, 16, 32, 4, "chapter 12")]
 
 
-def _medians(fns: dict[str, Callable[[], object]], repeats: int, rounds: int) -> dict[str, float]:
-    """Median seconds per call of each fn, measured in alternating blocks so all see the same load."""
-    times: dict[str, list[float]] = {k: [] for k in fns}
-    for _ in range(rounds):
-        for name, fn in fns.items():
-            fn()  # warm-up call of each block
-            for _ in range(repeats):
-                t0 = time.perf_counter()
-                fn()
-                times[name].append(time.perf_counter() - t0)
-    return {k: statistics.median(v) for k, v in times.items()}
+_medians = medians  # shared with the other benchmark modules (benchmarks/timing.py)
 
 
 def _torch() -> Any:

@@ -15,8 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -25,6 +23,7 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
 import numpy as np  # noqa: E402
+from timing import medians  # noqa: E402
 
 from bpkit.recurrent import LSTM, RNN  # noqa: E402
 
@@ -33,17 +32,7 @@ CASES = [(32, 50, 64, 64), (32, 50, 32, 128)]
 TORCH_NAMES = {"W_ih": "weight_ih_l0", "W_hh": "weight_hh_l0", "b_ih": "bias_ih_l0", "b_hh": "bias_hh_l0"}
 
 
-def _medians(fns: dict[str, Callable[[], object]], repeats: int, rounds: int) -> dict[str, float]:
-    """Median seconds per call of each fn, measured in alternating blocks so all see the same load."""
-    times: dict[str, list[float]] = {k: [] for k in fns}
-    for _ in range(rounds):
-        for name, fn in fns.items():
-            fn()  # warm-up call of each block
-            for _ in range(repeats):
-                t0 = time.perf_counter()
-                fn()
-                times[name].append(time.perf_counter() - t0)
-    return {k: statistics.median(v) for k, v in times.items()}
+_medians = medians  # shared with the other benchmark modules (benchmarks/timing.py)
 
 
 def _torch_step(torch: Any, cls: type, layer: RNN | LSTM, X: np.ndarray, G: np.ndarray,
