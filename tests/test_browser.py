@@ -88,7 +88,7 @@ CLIPPED_MATH_JS = """() => {
   const column = document.querySelector('article.bd-article') || document.querySelector('main');
   const limit = column.getBoundingClientRect().right + 1;
   const clipped = [];
-  for (const m of document.querySelectorAll('mjx-container')) {
+  for (const m of column.querySelectorAll('mjx-container')) {
     const r = m.getBoundingClientRect();
     if (r.width === 0 || r.right <= limit) continue;
     let held = false;
