@@ -16,7 +16,6 @@ import signal
 import sys
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import matplotlib
 
@@ -28,22 +27,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bad_input import Bad
 from bpkit import activations, autodiff, autodiff_model, functions, losses, plot, proofs, routes, symbolic
 from bpkit.errors import ArgumentTypeError, ArgumentValueError, BpkitError, ShapeError
 from bpkit.graph_plot import draw_graph
 from bpkit.layers import Dense, Dropout
 from bpkit.model import MLP, Sequential
 from bpkit.train import History
-
-
-@dataclass(frozen=True)
-class Bad:
-    """One bad call: it must raise `kind` with a message that names `arg`."""
-
-    id: str
-    call: Callable[[], object]
-    arg: str
-    kind: type[BpkitError] = BpkitError
 
 
 def net() -> Sequential:

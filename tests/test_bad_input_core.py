@@ -19,7 +19,6 @@ import re
 import sys
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -27,18 +26,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bad_input import Bad
 from bpkit import data, gradcheck, init, interop, layers, losses, model, optim, train
 from bpkit.errors import ArgumentTypeError, ArgumentValueError, BpkitError, CallOrderError, ShapeError
-
-
-@dataclass(frozen=True)
-class Bad:
-    """One bad call: it must raise `kind` with a message that names `arg`."""
-
-    id: str
-    call: Callable[[], object]
-    arg: str
-    kind: type[BpkitError] = BpkitError
 
 
 def mod(name: str) -> Any:
