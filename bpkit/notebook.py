@@ -13,11 +13,18 @@ beyond bpkit's own dependencies and a Jupyter kernel:
 
 from __future__ import annotations
 
+import contextlib
+import io
+import json
+from collections.abc import Iterator
 from typing import Any
 
 from bpkit.errors import ArgumentTypeError
 
-__all__ = ["GLUE_MIME_PREFIX", "book_style", "glue", "use_book_style"]
+__all__ = [
+    "FIGURE_BOX_PX", "FIGURE_DPI", "GLUE_MIME_PREFIX", "MIN_TEXT_PX", "REPORT_KEY",
+    "book_png", "book_style", "figure_report", "glue", "use_book_style",
+]
 
 #: Prefix of the MIME types under which a value glued with ``display=False`` is stored. Jupyter
 #: front ends do not know these types and show nothing; myst-nb reads them (papermill's record
@@ -82,47 +89,231 @@ def glue(name: str, value: Any, display: bool = True) -> None:
 _COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
 _DASHES = ["-", "--", "-.", ":", (0, (5, 1, 1, 1, 1, 1)), (0, (3, 1.5)), (0, (1, 3))]
 
+#: The legibility rule of the book's figures (/work/coord/FIGURES.md; tests/test_browser_figures.py
+#: checks it on the built pages): the smallest text of every figure, as displayed, is at least
+#: this many CSS pixels tall (font size) in a page 1280 px wide and in one 390 px wide (a phone).
+MIN_TEXT_PX = {1280: 11.0, 390: 9.0}
+#: Widest image the text column shows without scaling it down (CSS px), measured in the built
+#: book (sphinx-book-theme 1.3.0): 672 px at 1280 px, 342 px at 390 px.
+FIGURE_BOX_PX = {1280: 672, 390: 342}
+#: Figures are drawn at this many pixels per inch and shown at that size (1 inch = 100 CSS px);
+#: the PNG holds twice the pixels (200 per inch) for sharpness on high-density screens.
+FIGURE_DPI = 100.0
+#: PNG text chunk under which each figure records :func:`figure_report` (as JSON).
+REPORT_KEY = "bpkit-figure"
+
 
 def book_style() -> dict[str, Any]:
     """The matplotlib settings of the book's figures, as a dict for ``plt.style.use``.
+
+    Every text is at least 10 pt. At :data:`FIGURE_DPI` a 10-pt text is 13.9 CSS px tall at
+    full size, so a figure up to 5.25 inches wide (525 px) keeps it at least 9 px tall in a
+    phone's 342-px column (scale 342/525) and at 13.9 px on a desktop (:data:`MIN_TEXT_PX`).
 
     Returns
     -------
     dict
         rcParams: the line cycle (seven styles; colour and dash pattern change together, so
-        the k-th line differs from the others in both), font sizes and axes.
+        the k-th line differs from the others in both), font sizes, axes and resolution.
+
+    Examples
+    --------
+    >>> book_style()["font.size"]
+    10.0
     """
     from cycler import cycler
 
     return {
         "axes.prop_cycle": cycler(color=_COLOURS) + cycler(linestyle=_DASHES),
         "lines.linewidth": 1.6,
+        "figure.dpi": FIGURE_DPI,
+        "figure.figsize": (5.0, 3.2),
         "font.size": 10.0,
-        "axes.titlesize": 10.5,
+        "axes.titlesize": 11.0,
         "axes.labelsize": 10.0,
-        "legend.fontsize": 9.0,
-        "xtick.labelsize": 9.0,
-        "ytick.labelsize": 9.0,
+        "legend.fontsize": 10.0,
+        "xtick.labelsize": 10.0,
+        "ytick.labelsize": 10.0,
+        "figure.titlesize": 11.0,
         "legend.frameon": False,
         "axes.spines.top": False,
         "axes.spines.right": False,
     }
 
 
-def use_book_style() -> None:
-    """Apply :func:`book_style` and make the notebook draw figures at twice the pixel density.
+def _line_signature(artist: Any) -> tuple | None:
+    """How a legend entry looks without colour: (dash pattern, marker), or None if not a line or points."""
+    from matplotlib.collections import PathCollection
+    from matplotlib.lines import Line2D
 
-    Inline figures become PNGs with twice the pixels, tagged with their intended display size
-    (Jupyter's "retina" format), so they stay sharp on high-density screens and when zoomed.
-    Outside a Jupyter kernel only the matplotlib settings change.
+    if isinstance(artist, Line2D):
+        dashes = None if artist.get_linestyle() in ("None", " ", "") else str(artist._unscaled_dash_pattern)  # type: ignore[attr-defined]
+        marker = artist.get_marker()
+        return (dashes, None if marker in (None, "None", "none", "", " ") else str(marker))
+    if isinstance(artist, PathCollection) and len(artist.get_paths()):
+        import numpy as np
+
+        return (None, np.round(np.asarray(artist.get_paths()[0].vertices, dtype=float), 3).tobytes())
+    return None
+
+
+@contextlib.contextmanager
+def _drawn_text_sizes() -> Iterator[list[float]]:
+    """Collect the font size (pt) of every non-empty text matplotlib draws inside the block."""
+    from matplotlib.text import Text
+
+    sizes: list[float] = []
+    original = Text.draw
+
+    def draw(self: Text, renderer: Any) -> None:
+        if self.get_visible() and self.get_text().strip():
+            sizes.append(float(self.get_fontsize()))
+        original(self, renderer)
+
+    Text.draw = draw  # type: ignore[method-assign,assignment]
+    try:
+        yield sizes
+    finally:
+        Text.draw = original  # type: ignore[method-assign]
+
+
+def _same_style_entries(fig: Any) -> list[list[str]]:
+    """Pairs of entries of one legend that look the same without colour."""
+    legends = [ax.get_legend() for ax in fig.axes if ax.get_legend() is not None] + list(fig.legends)
+    same: list[list[str]] = []
+    for legend in legends:
+        entries = [
+            (text.get_text(), _line_signature(handle))
+            for handle, text in zip(legend.legend_handles, legend.get_texts(), strict=False)
+        ]
+        entries = [(label, sig) for label, sig in entries if sig is not None]
+        same += [[a, b] for i, (a, sa) in enumerate(entries) for b, sb in entries[i + 1:] if sa == sb]
+    return same
+
+
+def _need_figure(fig: Any, where: str) -> None:
+    from matplotlib.figure import Figure
+
+    if not isinstance(fig, Figure):
+        raise ArgumentTypeError(f"{where}: fig must be a matplotlib Figure, got {type(fig).__name__}")
+
+
+def figure_report(fig: Any) -> dict[str, Any]:
+    """What the legibility rule needs to know about a figure: its smallest text and look-alike lines.
+
+    The figure is drawn without rendering (nothing is saved or shown) and every text that
+    matplotlib draws is measured: tick labels of the ticks in view, axis labels, titles,
+    legend entries, annotations.
+
+    Parameters
+    ----------
+    fig : matplotlib Figure
+
+    Returns
+    -------
+    dict
+        ``min_font_pt``: the smallest font size (pt) drawn, None if the figure has no text;
+        ``same_style``: pairs of entries of one legend whose lines (or point sets) share dash
+        pattern and marker, so that only colour tells them apart; the rule wants it empty.
+
+    Raises
+    ------
+    ArgumentTypeError
+        If ``fig`` is not a matplotlib Figure.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.plot([0, 1], "-", label="a"); _ = ax.plot([1, 0], "-", label="b")
+    >>> _ = ax.legend(fontsize=8); _ = ax.tick_params(labelsize=12)
+    >>> figure_report(fig)
+    {'min_font_pt': 8.0, 'same_style': [['a', 'b']]}
+    >>> plt.close(fig)
+    """
+    _need_figure(fig, "figure_report")
+    with _drawn_text_sizes() as sizes:
+        fig.draw_without_rendering()
+    return {"min_font_pt": min(sizes) if sizes else None, "same_style": _same_style_entries(fig)}
+
+
+def book_png(fig: Any) -> tuple[bytes, dict[str, int]] | None:
+    """The figure as the book shows it: a PNG at twice the figure's dpi, and its display width.
+
+    The PNG has 256 colours (no dithering) over a white background, and carries
+    ``{"min_font_pt", "same_style", "dpi"}`` (:func:`figure_report`, measured
+    while this very image is drawn, and the PNG's pixels per inch) as JSON in a text chunk
+    named :data:`REPORT_KEY`, so a test of the built pages can compute how tall the smallest
+    text is as displayed. Only the display *width* is returned as metadata (no height): the
+    page scales a wide figure down to the column keeping its aspect ratio, where a fixed
+    height would squash it.
+
+    Parameters
+    ----------
+    fig : matplotlib Figure
+
+    Returns
+    -------
+    (bytes, dict) or None
+        The PNG and ``{"width": css_px}`` (half its pixel width); None for an empty figure,
+        which Jupyter then does not show.
+
+    Raises
+    ------
+    ArgumentTypeError
+        If ``fig`` is not a matplotlib Figure.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots(figsize=(3, 2), dpi=100)
+    >>> png, meta = book_png(fig)
+    >>> png[:8] == b"\\x89PNG\\r\\n\\x1a\\n", 250 <= meta["width"] <= 300
+    (True, True)
+    >>> plt.close(fig)
+    """
+    _need_figure(fig, "book_png")
+    if not fig.axes and not fig.lines:
+        return None
+    from PIL import Image, PngImagePlugin
+
+    buffer = io.BytesIO()
+    dpi = 2 * fig.dpi
+    with _drawn_text_sizes() as sizes:
+        fig.savefig(
+            buffer, format="png", dpi=dpi, bbox_inches="tight",
+            facecolor=fig.get_facecolor(), edgecolor=fig.get_edgecolor(),
+        )
+    report = {"min_font_pt": min(sizes) if sizes else None, "same_style": _same_style_entries(fig), "dpi": dpi}
+    rgba = Image.open(buffer).convert("RGBA")
+    opaque = Image.alpha_composite(Image.new("RGBA", rgba.size, "white"), rgba).convert("RGB")
+    # 256 colours without dithering: line art and colour maps look the same and the file is
+    # about a third of the full-colour one (page weight).
+    palette = opaque.quantize(colors=256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+    info = PngImagePlugin.PngInfo()
+    info.add_text(REPORT_KEY, json.dumps(report, ensure_ascii=True))
+    out = io.BytesIO()
+    palette.save(out, format="png", optimize=True, pnginfo=info, dpi=(dpi, dpi))
+    return out.getvalue(), {"width": round(palette.width / 2)}
+
+
+def use_book_style() -> None:
+    """Apply :func:`book_style` and make the notebook show figures as :func:`book_png` draws them.
+
+    Inline figures become PNGs with twice the pixels, tagged with their intended display width,
+    so they stay sharp on high-density screens and when zoomed. Outside a Jupyter kernel only
+    the matplotlib settings change.
     """
     import matplotlib.pyplot as plt
 
     plt.style.use(book_style())
     try:
         from IPython import get_ipython
+        from matplotlib.figure import Figure
         from matplotlib_inline.backend_inline import set_matplotlib_formats
     except ImportError:
         return
-    if get_ipython() is not None:
-        set_matplotlib_formats("retina")
+    shell = get_ipython()
+    if shell is not None:
+        set_matplotlib_formats("png")  # one image per figure (no extra PDF or SVG copies)
+        shell.display_formatter.formatters["image/png"].for_type(Figure, book_png)

@@ -98,3 +98,88 @@ def test_use_book_style_changes_rcparams_outside_a_kernel() -> None:
         (second,) = ax.plot([1, 0])
         assert first.get_linestyle() != second.get_linestyle()
         plt.close(fig)
+
+
+def _two_lines(styles: tuple[str, str], fontsize: float | None = None) -> plt.Figure:
+    fig, ax = plt.subplots(figsize=(4, 3))
+    ax.plot([0, 1], styles[0], label="RMSProp")
+    ax.plot([1, 0], styles[1], label="Adam")
+    ax.legend(fontsize=fontsize)
+    return fig
+
+
+def test_figure_report_finds_the_smallest_drawn_text() -> None:
+    with matplotlib.rc_context(notebook.book_style()):
+        fig = _two_lines(("-", "--"))
+        assert notebook.figure_report(fig) == {"min_font_pt": 10.0, "same_style": []}
+        fig.axes[0].set_title("small", fontsize=7)
+        assert notebook.figure_report(fig)["min_font_pt"] == 7.0
+        fig.axes[0].set_title("")  # an empty text is not drawn: it does not count
+        fig.axes[0].text(0.5, 0.5, "hidden", fontsize=5, visible=False)
+        assert notebook.figure_report(fig)["min_font_pt"] == 10.0
+        fig.axes[0].axis("off")  # hidden axes draw no tick labels
+        fig.axes[0].get_legend().remove()
+        assert notebook.figure_report(fig)["min_font_pt"] is None
+        plt.close(fig)
+
+
+def test_figure_report_flags_legend_entries_that_differ_in_colour_only() -> None:
+    with matplotlib.rc_context(notebook.book_style()):
+        same = _two_lines(("-", "-"))
+        assert notebook.figure_report(same)["same_style"] == [["RMSProp", "Adam"]]
+        for apart in (("-", "--"), ("o-", "s-"), ("-", "o")):
+            fig = _two_lines(apart)
+            assert notebook.figure_report(fig)["same_style"] == [], apart
+        fig, ax = plt.subplots()  # the book's cycle alone keeps lines apart
+        for k in range(7):
+            ax.plot([0, k], label=str(k))
+        ax.legend()
+        assert notebook.figure_report(fig)["same_style"] == []
+        fig, ax = plt.subplots()  # point sets: the marker must differ
+        ax.scatter([0], [0], marker="o", label="class 0")
+        ax.scatter([1], [1], marker="o", label="class 1")
+        ax.scatter([2], [2], marker="s", label="class 2")
+        ax.legend()
+        assert notebook.figure_report(fig)["same_style"] == [["class 0", "class 1"]]
+        plt.close("all")
+
+
+def test_book_png_is_retina_palette_png_with_width_only_and_the_report() -> None:
+    import io
+    import json
+
+    from PIL import Image
+
+    with matplotlib.rc_context(notebook.book_style()):
+        fig = _two_lines(("-", "-"), fontsize=8)
+        png, meta = notebook.book_png(fig)
+        image = Image.open(io.BytesIO(png))
+        assert image.format == "PNG" and image.mode == "P"
+        assert set(meta) == {"width"}, "a height would squash the figure where the column is narrower"
+        assert meta["width"] == round(image.width / 2)
+        assert 360 <= meta["width"] <= 400  # 4 in at 100 per inch, trimmed to the drawn area
+        report = json.loads(image.info[notebook.REPORT_KEY])
+        assert report == {"min_font_pt": 8.0, "same_style": [["RMSProp", "Adam"]], "dpi": 200.0}
+        assert round(image.info["dpi"][0]) == 200
+        assert notebook.book_png(plt.figure()) is None  # empty: Jupyter shows nothing
+        with pytest.raises(ArgumentTypeError, match="fig must be a matplotlib Figure"):
+            notebook.book_png("figure")
+        with pytest.raises(ArgumentTypeError, match="fig must be a matplotlib Figure"):
+            notebook.figure_report(None)
+        plt.close("all")
+
+
+def test_use_book_style_installs_book_png_in_a_kernel(monkeypatch: pytest.MonkeyPatch) -> None:
+    import IPython
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    monkeypatch.setattr(IPython, "get_ipython", lambda: shell)
+    with matplotlib.rc_context():
+        notebook.use_book_style()
+        fig = _two_lines(("-", "--"))
+        data, metadata = shell.display_formatter.format(fig)
+        assert data["image/png"].startswith(b"\x89PNG") and notebook.REPORT_KEY.encode() in data["image/png"]
+        assert set(metadata["image/png"]) == {"width"}
+        assert "image/svg+xml" not in data and "application/pdf" not in data
+        plt.close(fig)
