@@ -277,15 +277,27 @@ class Value:
         Leaves keep what earlier backward() calls accumulated (as PyTorch's leaf .grad does);
         inner nodes are reset first, so their grad is the gradient of this call alone.
         """
-        inner = [node for node in topological_order(self) if node.parents]
+        inner = _inner_nodes(self)
         for node in inner:
             node.grad = 0.0
         self.grad += 1.0  # the seed: d(self)/d(self) = 1
         for node in reversed(inner):  # children before parents: each grad is complete when used
             g = node.grad
             if g:  # a zero gradient adds nothing to the parents
-                for parent, local in zip(node.parents, node.local_grads, strict=True):
-                    parent.grad += g * local
+                # one or two parents (every operator): unpacked, which also checks the lengths match
+                parents = node.parents
+                if len(parents) == 2:
+                    a, b = parents
+                    da, db = node.local_grads
+                    a.grad += g * da
+                    b.grad += g * db
+                elif len(parents) == 1:
+                    (a,) = parents
+                    (da,) = node.local_grads
+                    a.grad += g * da
+                else:
+                    for parent, local in zip(parents, node.local_grads, strict=True):
+                        parent.grad += g * local
 
     def zero_grad(self) -> None:
         """Set grad = 0 for this node and everything it depends on."""
@@ -364,6 +376,25 @@ def topological_order(root: Value) -> list[Value]:
 
 
 _by_stamp = attrgetter("stamp")
+
+
+def _inner_nodes(root: Value) -> list[Value]:
+    """The nodes with parents that root depends on (root included if it has any), in creation order.
+
+    topological_order without the leaves, which backward neither resets nor passes anything on from.
+    """
+    inner = [root] if root.parents else []
+    seen = {root}
+    stack = list(inner)
+    while stack:
+        for parent in stack.pop().parents:
+            if parent not in seen:
+                seen.add(parent)
+                if parent.parents:
+                    inner.append(parent)
+                    stack.append(parent)
+    inner.sort(key=_by_stamp)
+    return inner
 
 
 def zero_grad(values: Iterable[Value]) -> None:
