@@ -314,9 +314,10 @@ class InteractiveFigure:
         styles = [{"color": col, "dash": _plotly_dash(ls)} for col, ls in zip(cycle["color"], cycle["linestyle"], strict=True)]
         pidx = {p.name: i for i, p in enumerate(self.panels)}
         layers = [{"when": [[i, v] for i, v in sorted(key.items())],
-                   "traces": [{"p": pidx[t.panel], "x": _nulls(t.x), "y": _nulls(t.y), "name": t.name, "s": t.style,
-                               "mode": t.mode, "legend": t.legend} for t in traces],
-                   "ranges": {str(pidx[p]): list(r) for p, r in ranges.items()}} for key, traces, ranges in self.layers]
+                   "traces": [{"p": pidx[t.panel], "x": _encode(t.x), "y": _encode(t.y), "name": t.name, "s": t.style,
+                               "mode": t.mode, "legend": t.legend} for t in traces]}
+                  | ({"ranges": {str(pidx[p]): list(r) for p, r in ranges.items()}} if ranges else {})
+                  for key, traces, ranges in self.layers]
         return {"version": 1, "controls": controls, "panels": panels, "styles": styles, "layers": layers}
 
     def to_html(self) -> str:
@@ -355,12 +356,17 @@ class InteractiveFigure:
         return f"InteractiveFigure({self.name!r}, {len(self.controls)} controls, {len(self.layers)} layers)"
 
     def draw(self, settings: Mapping[str, object] | None = None, axes: Sequence[Any] | None = None) -> Any:
-        """Draw the figure at ``settings`` (the defaults when None) with matplotlib; returns the Figure."""
+        """Draw the figure at ``settings`` (the defaults when None) with matplotlib; returns the Figure.
+
+        Without ``axes`` the panels are stacked in one column 5 inches wide (the book's widest
+        figure that keeps its text legible on a phone); pass one Axes per panel for another layout.
+        """
         import matplotlib.pyplot as plt
 
         if axes is None:
-            _, axes = plt.subplots(1, len(self.panels), figsize=(5.2 * len(self.panels), 4.2), squeeze=False)
-            axes = list(axes[0])
+            _, grid = plt.subplots(len(self.panels), 1, figsize=(5.0, 3.0 * len(self.panels)), squeeze=False,
+                                     layout="constrained")
+            axes = list(grid[:, 0])
         if len(axes) != len(self.panels):
             raise ArgumentValueError(f"{self.where}: axes must hold {len(self.panels)} axes, got {len(axes)}")
         key = self._key(self.default_settings() if settings is None else settings, complete=True)
@@ -372,7 +378,8 @@ class InteractiveFigure:
                 ax, grey = byname[t.panel], t.style is None
                 kw: dict[str, Any] = {"color": "0.75", "lw": 0.6, "ls": "-"} if grey else _mpl_style(t.style)  # type: ignore[arg-type]
                 marker = "o" if "markers" in t.mode else None
-                ls = kw.pop("ls", "-") if "lines" in t.mode else "none"
+                ls = kw.pop("ls", "-")
+                ls = ls if "lines" in t.mode else "none"
                 ax.plot(t.x, t.y, marker=marker, ms=3, ls=ls, label=t.name if t.legend and t.name else None, **kw)
         for p, ax in byname.items():
             panel = next(q for q in self.panels if q.name == p)
@@ -407,6 +414,12 @@ def _plotly_dash(ls: Any) -> str:
     return ",".join(f"{1.6 * v:.3g}px" for v in pattern)
 
 
-def _nulls(values: Sequence[float]) -> list[float | int | None]:
-    """JSON-ready numbers: None for NaN (a gap), whole numbers as ints (shorter)."""
-    return [None if v != v else int(v) if v.is_integer() and abs(v) < 1e15 else v for v in values]
+def _encode(values: Sequence[float]) -> list[float | int | None] | dict[str, float | int]:
+    """JSON-ready numbers: None for NaN (a gap), whole numbers as ints (shorter); evenly spaced
+    values (e.g. step numbers) as ``{"start": a, "step": d, "n": n}``, which the page expands."""
+    out = [None if v != v else int(v) if v.is_integer() and abs(v) < 1e15 else v for v in values]
+    if len(out) >= 3 and None not in out:
+        d = out[1] - out[0]  # type: ignore[operator]
+        if d and all(b - a == d for a, b in itertools.pairwise(out)):  # type: ignore[operator]
+            return {"start": out[0], "step": d, "n": len(out)}  # type: ignore[dict-item]
+    return out

@@ -71,8 +71,9 @@ def test_json_holds_layers_readouts_gaps_and_styles() -> None:
     assert data["controls"][1]["dep"] == [0] and data["controls"][1]["default"] == 1
     background = data["layers"][0]
     assert background["when"] == [[0, 0]] and background["traces"][0]["x"] == [0, 1, None, 2]
+    assert data["layers"][2]["traces"][0]["x"] == {"start": 0, "step": 1, "n": 3}       # evenly spaced: a range
     assert background["ranges"] == {"0": [[-1, 3], None]}
-    assert len(data["layers"]) == 2 + 2 * 2 * 3
+    assert len(data["layers"]) == 2 + 2 * 2 * 3 and "ranges" not in data["layers"][2]
     assert data["styles"][0] == {"color": "#0072B2", "dash": "solid"} and data["styles"][1]["dash"].endswith("px")
     assert data["panels"][1]["y"]["log"] is True
 
@@ -99,7 +100,15 @@ def test_draw_makes_a_matplotlib_still_of_the_default() -> None:
     assert len(axes) == 2 and axes[1].get_yscale() == "log"
     assert axes[0].get_xlim() == (-1.0, 3.0)
     line = axes[1].lines[0]
-    assert list(line.get_ydata()) == [1.0, 0.1, 0.3333]
+    assert list(line.get_ydata()) == [1.0, 0.1, 0.3333] and line.get_marker() == "o"
+    grey = axes[0].lines[0]
+    assert grey.get_linestyle() == "-" and grey.get_marker() in (None, "None")
+    matplotlib.pyplot.close(figure)
+    fig = InteractiveFigure("m", [Slider("a", [1, 2])], [Panel("p")], alt="a")
+    fig.add({}, [Trace("p", [0, 1], [1, 2], name="dots", style=2, mode="markers")])
+    figure = fig.draw()
+    dots = figure.axes[0].lines[0]
+    assert dots.get_linestyle() == "None" and dots.get_marker() == "o"
     matplotlib.pyplot.close(figure)
 
 

@@ -45,6 +45,12 @@
     return out;
   }
 
+  // Evenly spaced values come as {start, step, n} (bpkit.interactive writes step numbers that way).
+  function values(v) {
+    if (Array.isArray(v)) return v;
+    return Array.from({length: v.n}, (_, i) => Number((v.start + i * v.step).toPrecision(12)));
+  }
+
   function Figure(root) {
     this.root = root;
     this.spec = JSON.parse(root.querySelector("script.bpkit-interactive-data").textContent);
@@ -69,11 +75,11 @@
     for (const layer of spec.layers) {
       if (!layer.when.every(([i, v]) => state[i] === v)) continue;
       layer.when.forEach(([i]) => used.add(i));
-      Object.assign(ranges, layer.ranges);
+      Object.assign(ranges, layer.ranges || {});
       for (const t of layer.traces) {
         const st = t.s === null ? {color: "#a6a6a6", dash: "solid"} : spec.styles[t.s % spec.styles.length];
         traces[t.p].push({
-          type: "scatter", x: t.x, y: t.y, name: t.name, mode: t.mode,
+          type: "scatter", x: values(t.x), y: values(t.y), name: t.name, mode: t.mode,
           showlegend: t.legend && !!t.name, hoverinfo: t.s === null ? "skip" : "x+y+name",
           line: {color: st.color, dash: st.dash, width: t.s === null ? 0.8 : 1.6},
           marker: {color: st.color, size: 4},
