@@ -1,8 +1,13 @@
 """Drawing a ``Value`` graph with matplotlib only (book/03_chain_rule_and_graphs.ipynb).
 
 Values are boxes showing label, data and grad; each operation is a small circle between its inputs
-and its result. Columns follow the longest path from the leaves, so the graph reads left to right
-as the forward pass, and right to left as the backward pass.
+and its result. Levels follow the longest path from the leaves. By default the graph grows
+downwards, so it reads top to bottom as the forward pass and bottom to top as the backward pass:
+a deep graph becomes tall rather than wide and stays legible in a phone's narrow column.
+``direction="right"`` draws the levels as columns instead (left to right).
+
+Every text is 10 pt and the figure that ``draw_graph`` makes when given no Axes is sized so that
+one data unit is one inch: the boxes never overlap, whatever the graph.
 """
 
 from __future__ import annotations
@@ -13,9 +18,11 @@ import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 
 from bpkit.autodiff import Value, topological_order
-from bpkit.errors import ArgumentTypeError
+from bpkit.errors import ArgumentTypeError, ArgumentValueError
 
-STEP_X, STEP_Y = 2.9, 1.0  # distance between columns and between rows
+STEP_X, STEP_Y = 2.9, 1.0  # direction="right": distance between columns and between rows (inches)
+STEP_ACROSS, STEP_DOWN = 1.22, 1.15  # direction="down": distance within a level and between levels (inches)
+FONT_PT = 10.0  # every text of the drawing
 
 
 _OP_NAMES = {"sigmoid": "σ", "leaky_relu": "lrelu"}  # short names keep the op circles small
@@ -26,28 +33,90 @@ def _fmt(x: float) -> str:
     return f"{x:.4g}"
 
 
-def _layout(root: Value) -> tuple[list[Value], dict[int, tuple[float, float]]]:
-    """Nodes in topological order and (x, y) positions: x = 2 * depth, y spread within a column."""
+def _layout(root: Value, direction: str = "right") -> tuple[list[Value], dict[int, tuple[float, float]]]:
+    """Nodes in topological order and (x, y) positions: levels by depth, nodes spread within a level.
+
+    ``direction="right"``: x = STEP_X * depth; ``"down"``: y = -STEP_DOWN * depth.
+    """
     order = topological_order(root)
     depth: dict[int, int] = {}
     for node in order:  # parents come first, so their depth is known
         depth[id(node)] = 1 + max((depth[id(p)] for p in node.parents), default=-1)
-    for node in reversed(order):  # leaves move right, next to their first use: shorter edges
-        if not node.parents and node is not root:
+    for node in reversed(order):  # every node moves next to its first use: shorter edges, narrower levels
+        if node is not root:
             users = [depth[id(c)] for c in order if any(p is node for p in c.parents)]
-            depth[id(node)] = min(users) - 1
+            if users:
+                depth[id(node)] = min(users) - 1
     columns: dict[int, list[Value]] = {}
     for node in order:
         columns.setdefault(depth[id(node)], []).append(node)
+    # From the root's level back to the leaves, order each level by where its nodes' users sit
+    # (their mean place in the levels already ordered): fewer crossing edges.
+    place: dict[int, float] = {}
+    for d in sorted(columns, reverse=True):
+        nodes = columns[d]
+        def key(node: Value) -> float:
+            spots = [place[id(c)] for c in order if id(c) in place and any(p is node for p in c.parents)]
+            return sum(spots) / len(spots) if spots else 0.0
+        nodes.sort(key=key)  # stable: ties keep the topological order
+        for i, node in enumerate(nodes):
+            place[id(node)] = i - (len(nodes) - 1) / 2.0
     pos: dict[int, tuple[float, float]] = {}
     for d, nodes in columns.items():
         for i, node in enumerate(nodes):
-            pos[id(node)] = (STEP_X * d, STEP_Y * ((len(nodes) - 1) / 2.0 - i))
+            offset = (len(nodes) - 1) / 2.0 - i
+            if direction == "right":
+                pos[id(node)] = (STEP_X * d, STEP_Y * offset)
+            else:
+                pos[id(node)] = (-STEP_ACROSS * offset, -STEP_DOWN * d)
     return order, pos
 
 
+def graph_size(root: Value, direction: str = "down") -> tuple[float, float]:
+    """The figure size (inches) at which ``draw_graph(root, direction=direction)`` fits without overlaps.
+
+    Parameters
+    ----------
+    root : Value
+        The node whose graph is drawn.
+    direction : {"down", "right"}
+        As for :func:`draw_graph`.
+
+    Returns
+    -------
+    (float, float)
+        Width and height in inches (one data unit of the drawing is one inch), title included.
+
+    Examples
+    --------
+    >>> from bpkit.autodiff import Value
+    >>> x = Value(2.0, "x")
+    >>> graph_size(x * x)
+    (1.25, 2.65)
+    """
+    _check(root, direction, "graph_size")
+    width, height = _extent(_layout(root, direction)[1], direction)
+    return round(width, 2), round(height + 0.4, 2)
+
+
+def _extent(pos: dict[int, tuple[float, float]], direction: str) -> tuple[float, float]:
+    """Width and height (data units = inches) of the drawing, boxes and op circles included."""
+    xs = [x for x, _ in pos.values()]
+    ys = [y for _, y in pos.values()]
+    if direction == "right":
+        return max(xs) - min(xs) + 1.5 * STEP_X, max(ys) - min(ys) + 2 * STEP_Y
+    return max(xs) - min(xs) + 1.25, max(ys) - min(ys) + 1.1
+
+
+def _check(root: object, direction: object, where: str) -> None:
+    if not isinstance(root, Value):
+        raise ArgumentTypeError(f"{where}: root must be a Value, got {type(root).__name__}")
+    if direction not in ("down", "right"):
+        raise ArgumentValueError(f"{where}: direction must be 'down' or 'right', got {direction!r}")
+
+
 def draw_graph(
-    root: Value, ax: Axes | None = None, show_grad: bool = True, title: str | None = None
+    root: Value, ax: Axes | None = None, show_grad: bool = True, title: str | None = None, direction: str = "down"
 ) -> Axes:
     """Draw the graph that computes `root`: boxes with label, data and grad; op circles; arrows forward.
 
@@ -61,6 +130,9 @@ def draw_graph(
         Show each node's grad under its data.
     title : str, optional
         The title (a default one if None).
+    direction : {"down", "right"}
+        Which way the forward pass runs: top to bottom (default; tall and narrow) or left to right.
+        A given ``ax`` should be about :func:`graph_size` inches, or boxes may overlap.
 
     Examples
     --------
@@ -68,15 +140,14 @@ def draw_graph(
     >>> x = Value(2.0, "x")
     >>> ax = draw_graph(x * x + 1.0)
     >>> ax.get_title()
-    'Computational graph (forward: left to right)'
+    'Computational graph (forward: top to bottom)'
     """
-    if not isinstance(root, Value):
-        raise ArgumentTypeError(f"draw_graph: root must be a Value, got {type(root).__name__}")
-    order, pos = _layout(root)
-    width = max(x for x, _ in pos.values()) + STEP_X
-    height = max(abs(y) for _, y in pos.values()) * 2 + 2 * STEP_Y
+    _check(root, direction, "draw_graph")
+    order, pos = _layout(root, direction)
     if ax is None:
-        _, ax = plt.subplots(figsize=(min(1.0 + 0.95 * width, 16.0), min(0.8 + 0.95 * height, 12.0)))
+        size = graph_size(root, direction)
+        _, ax = plt.subplots(figsize=size)
+        ax.set_position((0.0, 0.0, 1.0, 1.0 - 0.4 / size[1]))  # the drawing fills the figure below the title
     boxes: dict[int, Any] = {}
     for node in order:
         x, y = pos[id(node)]
@@ -86,24 +157,35 @@ def draw_graph(
         if show_grad:
             lines.append(f"grad {_fmt(node.grad)}")
         boxes[id(node)] = ax.text(
-            x, y, "\n".join(lines), ha="center", va="center", fontsize=8, zorder=3,
+            x, y, "\n".join(lines), ha="center", va="center", fontsize=FONT_PT, zorder=3,
             bbox={"boxstyle": "round,pad=0.3", "facecolor": face, "edgecolor": "#444444", "linewidth": 0.9},
         )
-    arrow = {"arrowstyle": "->", "color": "#666666", "lw": 0.8, "shrinkA": 1, "shrinkB": 1}
+    arrow = {"arrowstyle": "->", "color": "#555555", "lw": 0.9, "shrinkA": 1, "shrinkB": 1}
+    # Where an arrow leaves a box and where it enters one, in the box's own (0..1) coordinates.
+    out_at, in_at = ((1.0, 0.5), (0.0, 0.5)) if direction == "right" else ((0.5, 0.0), (0.5, 1.0))
     for node in order:
         if not node.parents:
             continue
         x, y = pos[id(node)]
-        op = ax.text(x - 0.5 * STEP_X, y, _OP_NAMES.get(node.op, node.op), ha="center", va="center", fontsize=7, zorder=3,
-                     bbox={"boxstyle": "circle,pad=0.25", "facecolor": "white", "edgecolor": "#444444", "linewidth": 0.9})
-        ax.annotate("", xy=(0.0, 0.5), xycoords=boxes[id(node)], xytext=(1.0, 0.5), textcoords=op,
+        at = (x - 0.5 * STEP_X, y) if direction == "right" else (x, y + 0.5 * STEP_DOWN)
+        op = ax.text(*at, _OP_NAMES.get(node.op, node.op), ha="center", va="center", fontsize=FONT_PT, zorder=3,
+                     bbox={"boxstyle": "circle,pad=0.2", "facecolor": "white", "edgecolor": "#444444", "linewidth": 0.9})
+        ax.annotate("", xy=in_at, xycoords=boxes[id(node)], xytext=out_at, textcoords=op,
                     arrowprops=arrow, zorder=2)
         for k, parent in enumerate(node.parents):
             repeat = sum(q is parent for q in node.parents[:k])  # fan-out into one op: bend the second edge
-            ax.annotate("", xy=(0.0, 0.5), xycoords=op, xytext=(1.0, 0.5), textcoords=boxes[id(parent)],
+            ax.annotate("", xy=in_at, xycoords=op, xytext=out_at, textcoords=boxes[id(parent)],
                         arrowprops={**arrow, "connectionstyle": f"arc3,rad={0.4 * repeat}"}, zorder=2)
-    ax.set_xlim(-0.6 * STEP_X, width - 0.4 * STEP_X)
-    ax.set_ylim(-height / 2, height / 2)
+    xs = [x for x, _ in pos.values()]
+    ys = [y for _, y in pos.values()]
+    width, height = _extent(pos, direction)
+    if direction == "right":
+        ax.set_xlim(min(xs) - 0.6 * STEP_X, min(xs) - 0.6 * STEP_X + width)
+        ax.set_ylim(-height / 2, height / 2)
+    else:
+        ax.set_xlim(min(xs) - 0.625, max(xs) + 0.625)
+        ax.set_ylim(min(ys) - 0.55, max(ys) + 0.55)
     ax.axis("off")
-    ax.set_title(title if title is not None else "Computational graph (forward: left to right)")
+    default = "left to right" if direction == "right" else "top to bottom"
+    ax.set_title(title if title is not None else f"Computational graph (forward: {default})")
     return ax

@@ -22,7 +22,7 @@ from typing import Any
 from bpkit.errors import ArgumentTypeError
 
 __all__ = [
-    "FIGURE_BOX_PX", "FIGURE_DPI", "GLUE_MIME_PREFIX", "MIN_TEXT_PX", "REPORT_KEY",
+    "COLOURS", "DASHES", "FIGURE_BOX_PX", "MARKERS", "FIGURE_DPI", "GLUE_MIME_PREFIX", "MIN_TEXT_PX", "REPORT_KEY",
     "book_png", "book_style", "figure_report", "glue", "use_book_style",
 ]
 
@@ -84,10 +84,13 @@ def glue(name: str, value: Any, display: bool = True) -> None:
     ipython_display({prefix + mime: data for mime, data in bundle.items()}, raw=True, metadata=metadata)
 
 
-# Okabe and Ito's palette, chosen to stay distinguishable under the common colour-vision
-# deficiencies; the dash patterns tell lines apart without any colour at all.
-_COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
-_DASHES = ["-", "--", "-.", ":", (0, (5, 1, 1, 1, 1, 1)), (0, (3, 1.5)), (0, (1, 3))]
+#: Okabe and Ito's palette, chosen to stay distinguishable under the common colour-vision
+#: deficiencies; the dash patterns tell lines apart without any colour at all.
+COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
+#: Seven dash patterns, all different, paired with :data:`COLOURS` in the book's line cycle.
+DASHES: list[Any] = ["-", "--", "-.", ":", (0, (5, 1, 1, 1, 1, 1)), (0, (3, 1.5)), (0, (1, 3))]
+#: Markers for point sets and for lines beyond the seventh (all filled, all different shapes).
+MARKERS = ["o", "s", "^", "D", "v", "P", "X"]
 
 #: The legibility rule of the book's figures (/work/coord/FIGURES.md; tests/test_browser_figures.py
 #: checks it on the built pages): the smallest text of every figure, as displayed, is at least
@@ -124,7 +127,7 @@ def book_style() -> dict[str, Any]:
     from cycler import cycler
 
     return {
-        "axes.prop_cycle": cycler(color=_COLOURS) + cycler(linestyle=_DASHES),
+        "axes.prop_cycle": cycler(color=COLOURS) + cycler(linestyle=DASHES),
         "lines.linewidth": 1.6,
         "figure.dpi": FIGURE_DPI,
         "figure.figsize": (5.0, 3.2),

@@ -3,6 +3,10 @@
 Every function draws on the Axes it is given (or on a new figure of a fixed size), returns the
 Axes, and never changes matplotlib's global rcParams. Bad arguments raise a
 :class:`bpkit.errors.BpkitError` naming them, before anything is drawn.
+
+The figures follow the book's legibility rule (``bpkit.notebook``): a new figure is at most
+5.2 inches wide, and the lines (or point sets) of one legend differ in dash pattern or marker,
+not in colour alone.
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from numpy.typing import ArrayLike
 
 from bpkit.errors import ArgumentTypeError, ArgumentValueError, ShapeError
 from bpkit.model import Sequential
+from bpkit.notebook import COLOURS as _COLOURS
+from bpkit.notebook import DASHES, MARKERS
 from bpkit.train import History
 from bpkit.validate import as_array, integer
 
@@ -40,6 +46,8 @@ def _need_history(history: object, where: str) -> History:
 def plot_history(history: History, ax: Axes | None = None, metric: str | None = None) -> Axes:
     """Training (and validation) loss per epoch, or the named metric if `metric` is given.
 
+    Training is a solid line, validation a dashed one, the best epoch a dotted vertical line.
+
     Parameters
     ----------
     history : History
@@ -56,13 +64,13 @@ def plot_history(history: History, ax: Axes | None = None, metric: str | None = 
         if metric not in history.metrics:
             raise ArgumentValueError(f"plot_history: metric must be one of {sorted(history.metrics)}, got {metric!r}")
         train, val, label = history.metrics[metric], history.val_metrics.get(metric, []), metric
-    ax = _axes(ax, (6.0, 3.6))
+    ax = _axes(ax, (5.0, 3.2))
     epochs = np.arange(1, len(train) + 1)
-    ax.plot(epochs, train, label=f"training {label}", color="tab:blue")
+    ax.plot(epochs, train, label=f"training {label}", color=_COLOURS[0], linestyle=DASHES[0])
     if val:
-        ax.plot(epochs, val, label=f"validation {label}", color="tab:orange")
+        ax.plot(epochs, val, label=f"validation {label}", color=_COLOURS[1], linestyle=DASHES[1])
     if history.best_epoch is not None and val:
-        ax.axvline(history.best_epoch, color="gray", linestyle=":", label=f"best epoch ({history.best_epoch})")
+        ax.axvline(history.best_epoch, color="0.4", linestyle=DASHES[3], label=f"best epoch ({history.best_epoch})")
     ax.set_xlabel("epoch")
     ax.set_ylabel(label)
     ax.set_title(f"{label.capitalize()} per epoch")
@@ -74,6 +82,8 @@ def plot_decision_boundary(
     model: Sequential, X: ArrayLike, y: ArrayLike, ax: Axes | None = None, resolution: int = 200
 ) -> Axes:
     """Filled contours of the model's predicted class over the plane, with the points on top (2-D inputs).
+
+    Each class's points have their own marker (circle, square, triangle, ...) and a legend entry.
 
     Parameters
     ----------
@@ -97,7 +107,7 @@ def plot_decision_boundary(
     if np.any(y < 0) or np.any(y != np.round(y)):
         raise ArgumentValueError(f"{where}: y must hold class labels 0, 1, 2, ..., got values in [{y.min():g}, {y.max():g}]")
     resolution = integer(resolution, "resolution", where, low=2)
-    ax = _axes(ax, (5.0, 4.5))
+    ax = _axes(ax, (4.6, 4.0))
     pad = 0.5
     xs = np.linspace(X[:, 0].min() - pad, X[:, 0].max() + pad, resolution)
     ys = np.linspace(X[:, 1].min() - pad, X[:, 1].max() + pad, resolution)
@@ -107,7 +117,11 @@ def plot_decision_boundary(
     n_classes = max(int(y.max()) + 1, int(classes.max()) + 1, 2)
     cmap = plt.get_cmap("coolwarm" if n_classes == 2 else "viridis", n_classes)
     ax.contourf(gx, gy, classes.reshape(gx.shape), levels=np.arange(n_classes + 1) - 0.5, cmap=cmap, alpha=0.3)
-    ax.scatter(X[:, 0], X[:, 1], c=y, cmap=cmap, vmin=-0.5, vmax=n_classes - 0.5, edgecolors="k", s=25)
+    for k in np.unique(y).astype(int):  # one marker per class: told apart without colour
+        mask = y == k
+        ax.scatter(X[mask, 0], X[mask, 1], color=cmap(k), marker=MARKERS[k % len(MARKERS)], edgecolors="k",
+                   linewidths=0.6, s=28, label=f"class {k}")
+    ax.legend(loc="best", handletextpad=0.2, borderaxespad=0.3)
     ax.set_xlabel("$x_1$")
     ax.set_ylabel("$x_2$")
     ax.set_title("Decision regions")
@@ -116,6 +130,8 @@ def plot_decision_boundary(
 
 def plot_grad_norms(history: History, ax: Axes | None = None) -> Axes:
     """Mean ||dJ/dW_l||_F per epoch for every layer l, on a log scale.
+
+    Layer l's line has the l-th dash pattern of the book's style (and, past seven layers, a marker).
 
     Parameters
     ----------
@@ -129,17 +145,20 @@ def plot_grad_norms(history: History, ax: Axes | None = None) -> Axes:
     if not history.grad_norms:
         raise ArgumentValueError("plot_grad_norms: history has no gradient norms: train with "
                                  "bpkit.train.fit(..., grad_norms=True) first")
-    ax = _axes(ax, (6.0, 3.6))
+    ax = _axes(ax, (5.0, 3.2))
     keys = list(history.grad_norms[0])
     epochs = np.arange(1, len(history.grad_norms) + 1)
     colors = plt.get_cmap("viridis")(np.linspace(0, 0.9, len(keys)))
-    for key, color in zip(keys, colors, strict=True):
-        ax.plot(epochs, [row[key] for row in history.grad_norms], label=key, color=color)
+    for i, (key, color) in enumerate(zip(keys, colors, strict=True)):
+        # dash pattern and marker change with the layer, so that no two lines differ in colour only
+        ax.plot(epochs, [row[key] for row in history.grad_norms], label=key, color=color,
+                linestyle=DASHES[i % len(DASHES)], marker=MARKERS[(i // len(DASHES)) % len(MARKERS)],
+                markersize=4, markevery=max(1, len(epochs) // 8))
     ax.set_yscale("log")
     ax.set_xlabel("epoch")
     ax.set_ylabel(r"mean $\|\partial J / \partial W_l\|_F$")
     ax.set_title("Gradient norm per layer")
-    ax.legend(ncol=2 if len(keys) > 5 else 1, fontsize="small")
+    ax.legend(ncol=2 if len(keys) > 5 else 1)
     return ax
 
 
@@ -147,6 +166,9 @@ def plot_optimizer_paths(
     function: Any, paths: Mapping[str, ArrayLike], ax: Axes | None = None, resolution: int = 300
 ) -> Axes:
     """Contours of a 2-D test function (bpkit.functions) with each optimizer's iterates (T, 2) drawn on top.
+
+    The k-th path has the k-th colour, dash pattern and marker of the book's style (markers on
+    about every twelfth iterate), so paths are told apart without colour.
 
     Parameters
     ----------
@@ -168,27 +190,29 @@ def plot_optimizer_paths(
         if pts.shape[1] != 2:
             raise ShapeError(f"{where}: paths[{name!r}] must have shape (T, 2), got {pts.shape}")
     resolution = integer(resolution, "resolution", where, low=2)
-    ax = _axes(ax, (6.0, 5.0))
+    ax = _axes(ax, (5.0, 4.2))
     (x0, x1), (y0, y1) = function.xlim, function.ylim
     gx, gy = np.meshgrid(np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution))
     values = function.value_grid(gx, gy)
     levels = getattr(function, "levels", None)
     ax.contour(gx, gy, values, levels=levels if levels is not None else 30, cmap="Greys", linewidths=0.6)
-    colors = plt.get_cmap("tab10")
     for i, (name, pts) in enumerate(checked.items()):
-        ax.plot(pts[:, 0], pts[:, 1], "-", marker=".", markersize=3, lw=1.2, color=colors(i % 10), label=name)
+        # colour, dash pattern and marker all change with the optimizer
+        ax.plot(pts[:, 0], pts[:, 1], color=_COLOURS[i % len(_COLOURS)], linestyle=DASHES[i % len(DASHES)],
+                marker=MARKERS[(i + i // len(DASHES)) % len(MARKERS)], markersize=3.5, markevery=max(1, len(pts) // 12), lw=1.3,
+                label=name)
     start = getattr(function, "start", None)
     if start is not None:
         ax.plot(*start, "ko", label="start")
     minimum = getattr(function, "minimum", None)
     if minimum is not None:
-        ax.plot(*minimum, "r*", markersize=12, label="minimum")
+        ax.plot(*minimum, "*", color="#D55E00", markeredgecolor="k", markersize=12, label="minimum")
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
     ax.set_xlabel("$x$")
     ax.set_ylabel("$y$")
     ax.set_title(f"Optimizer paths on {function.name}")
-    ax.legend(fontsize="small")
+    ax.legend()
     return ax
 
 

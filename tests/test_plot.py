@@ -12,6 +12,7 @@ import pytest
 
 from bpkit.losses import CrossEntropy
 from bpkit.model import MLP
+from bpkit.notebook import FIGURE_BOX_PX, MIN_TEXT_PX, book_png, book_style, figure_report
 from bpkit.optim import Adam
 from bpkit.plot import plot_decision_boundary, plot_grad_norms, plot_history, plot_optimizer_paths
 from bpkit.train import History, fit
@@ -47,7 +48,7 @@ def test_plot_history_draws_both_curves_on_a_given_axes(trained) -> None:
     assert np.allclose(lines["validation loss"].get_ydata(), h.val_loss)
     assert ax.get_xlabel() == "epoch"
     acc_ax = plot_history(h, metric="accuracy")
-    assert acc_ax.figure.get_size_inches().tolist() == [6.0, 3.6]
+    assert acc_ax.figure.get_size_inches().tolist() == [5.0, 3.2]
     with pytest.raises(ValueError, match="metric must be one of"):
         plot_history(h, metric="f1")
 
@@ -92,4 +93,40 @@ def test_plot_optimizer_paths() -> None:
         plot_optimizer_paths(_Bowl(), {"bad": np.zeros(3)})
     with pytest.raises(ValueError, match=r"paths\['bad'\] must have shape \(T, 2\)"):
         plot_optimizer_paths(_Bowl(), {"bad": np.zeros((3, 3))})
+    plt.close("all")
+
+
+def _meets_the_rule(ax) -> dict:
+    """The figure of ``ax``, saved as the book saves it, meets R1 (text size) and R4 (no colour-only lines)."""
+    _, meta = book_png(ax.figure)
+    report = figure_report(ax.figure)
+    for window, box in FIGURE_BOX_PX.items():
+        shown = report["min_font_pt"] * 100 / 72 * min(1.0, box / meta["width"])
+        assert shown >= MIN_TEXT_PX[window], (window, shown, meta, report)
+    assert report["same_style"] == [], report
+    return report
+
+
+def test_every_plot_meets_the_legibility_rule_in_the_book_style(trained) -> None:
+    model, X, y, h = trained
+    with matplotlib.rc_context(book_style()):
+        for ax in (plot_history(h), plot_history(h, metric="accuracy"), plot_grad_norms(h),
+                   plot_decision_boundary(model, X, y, resolution=30),
+                   plot_optimizer_paths(_Bowl(), {f"opt{k}": np.random.default_rng(k).normal(size=(20, 2))
+                                                  for k in range(9)})):
+            _meets_the_rule(ax)
+
+
+def test_lines_and_classes_differ_without_colour(trained) -> None:
+    model, X, y, h = trained
+    ax = plot_history(h)
+    styles = [line.get_linestyle() for line in ax.get_lines()]
+    assert len(set(styles)) == len(styles) == 3  # training, validation, best epoch
+    ax = plot_decision_boundary(model, X, y, resolution=20)
+    markers = {c.get_label(): c.get_paths()[0].vertices.tobytes() for c in ax.collections if c.get_label().startswith("class")}
+    assert sorted(markers) == ["class 0", "class 1"] and len(set(markers.values())) == 2
+    paths = {f"opt{k}": np.zeros((5, 2)) for k in range(9)}
+    ax = plot_optimizer_paths(_Bowl(), paths)
+    looks = [(str(line._unscaled_dash_pattern), line.get_marker()) for line in ax.get_lines()[:9]]
+    assert len(set(looks)) == 9
     plt.close("all")
