@@ -114,7 +114,8 @@ test: $(STAMP)
 	@# Chapter 11 again in the full environment, where its PyTorch cell runs (and asserts) too.
 	$(PY) -m pytest -q $(NBVAL) book/11_frameworks.ipynb
 	$(MAKE) --no-print-directory book-from-outputs
-	$(PY) -m pytest -q -rs -m "built_book or browser" tests
+	@# Two workers, each with its own server and browser: the pages are checked one test per page.
+	$(PY) -m pytest -q -rs -m "built_book or browser" -n 2 --dist load tests
 
 notebooks: $(STAMP)
 	$(PY) tools/execute_notebooks.py book
