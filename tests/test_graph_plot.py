@@ -11,7 +11,7 @@ import pytest
 
 from bpkit.autodiff import Value, topological_order
 from bpkit.errors import ArgumentTypeError, ArgumentValueError
-from bpkit.graph_plot import draw_graph, graph_size
+from bpkit.graph_plot import draw_graph, draw_graphs, graph_size
 from bpkit.plot import draw_graph as draw_graph_reexported
 
 
@@ -94,3 +94,23 @@ def test_bad_arguments_are_named() -> None:
         draw_graph(_graph(), direction="up")
     with pytest.raises(ArgumentTypeError, match="graph_size: root must be a Value"):
         graph_size(3.0)
+
+
+def test_draw_graphs_places_each_graph_at_its_size_without_overlaps() -> None:
+    small = Value(1.0, "a") * Value(2.0, "b")
+    small.backward()
+    fig = draw_graphs([small, _neuron(), small], ["one", "two", "three"], ncols=2)
+    assert [ax.get_title() for ax in fig.axes] == ["one", "two", "three"]
+    fig.canvas.draw()
+    for ax in fig.axes:
+        assert _overlapping_boxes(ax) == 0
+    widths = [ax.get_position().width * fig.get_figwidth() for ax in fig.axes]
+    assert widths[1] > widths[0]  # the neuron's graph is wider than a product's
+    assert abs(fig.get_figwidth() - widths[0] - widths[1]) < 0.01  # two columns side by side
+    with pytest.raises(ArgumentValueError, match="one title per root"):
+        draw_graphs([small], ["a", "b"])
+    with pytest.raises(ArgumentTypeError, match="non-empty list of Values"):
+        draw_graphs([], [])
+    with pytest.raises(ArgumentValueError, match="ncols must be an integer >= 1"):
+        draw_graphs([small], ["a"], ncols=0)
+    plt.close("all")
