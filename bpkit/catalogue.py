@@ -87,13 +87,13 @@ class NumpyBackend:
 
     @staticmethod
     def sum(x: Any) -> Any:
-        """Sum over the last axis, kept as an axis of length 1."""
-        return np.sum(x, axis=-1, keepdims=True)
+        """Sum over the last axis, kept as an axis of length 1 (np.sum's reduction, without its wrapper)."""
+        return np.add.reduce(x, axis=-1, keepdims=True)
 
     @staticmethod
     def shift(x: Any) -> Any:
         """Each row's maximum: subtracted before exp so that no exponential overflows."""
-        return np.max(x, axis=-1, keepdims=True)
+        return np.maximum.reduce(x, axis=-1, keepdims=True)
 
     @staticmethod
     def floor(x: Any, low: float) -> Any:

@@ -23,6 +23,8 @@ array([[-0.059601,  0.059601],
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from numpy.typing import ArrayLike
 
@@ -31,6 +33,30 @@ from bpkit.errors import ArgumentTypeError, ArgumentValueError, ShapeError
 from bpkit.validate import Array, as_array, one_of
 
 __all__ = ["MSE", "BinaryCrossEntropy", "CrossEntropy", "Loss", "SquaredError", "get_loss"]
+
+
+@functools.lru_cache(maxsize=8)
+def _identity(c: int) -> Array:
+    """The c x c identity matrix, read-only: row k is the one-hot row of label k."""
+    eye = np.eye(c)
+    eye.flags.writeable = False
+    return eye
+
+
+def _one_hot(labels: np.ndarray, c: int) -> Array:
+    """One-hot rows (N, c) of integer labels already checked to lie in [0, c); a new array."""
+    if c <= 1024:  # rows taken from a cached identity matrix: one call instead of three
+        return _identity(c).take(labels, axis=0)
+    rows = np.zeros((labels.shape[0], c))
+    rows[np.arange(labels.shape[0]), labels] = 1.0
+    return rows
+
+
+def _count(rule: LossRule, y_hat: Array) -> int:
+    """M in J = (1/M) sum of terms: every entry, or the N rows (1 for a 0-d prediction)."""
+    if rule.per == "element":
+        return int(y_hat.size)
+    return int(y_hat.shape[0]) if y_hat.ndim >= 1 else 1
 
 
 class Loss:
@@ -83,12 +109,6 @@ class Loss:
             raise ArgumentValueError(f"{where}: y_hat must not be empty, got shape {p.shape}")
         return p, t
 
-    def _count(self, y_hat: Array) -> int:
-        """M in J = (1/M) sum of terms: every entry, or the N rows (1 for a 0-d prediction)."""
-        if self.rule.per == "element":
-            return int(y_hat.size)
-        return int(y_hat.shape[0]) if y_hat.ndim >= 1 else 1
-
     def __call__(self, y_hat: ArrayLike, y: ArrayLike) -> float:
         """J(y_hat, y), a scalar averaged over the batch.
 
@@ -104,7 +124,8 @@ class Loss:
         float
         """
         p, t = self.check(y_hat, y)
-        return float(np.sum(self.rule.term(NUMPY, p, t)) / self._count(p))
+        rule = self.rule
+        return float(np.add.reduce(rule.term(NUMPY, p, t), axis=None) / _count(rule, p))  # np.sum's reduction
 
     def grad(self, y_hat: ArrayLike, y: ArrayLike) -> Array:
         """dJ/dy_hat, the shape of y_hat.
@@ -121,7 +142,8 @@ class Loss:
         ndarray
         """
         p, t = self.check(y_hat, y)
-        return np.asarray(self.rule.dterm(NUMPY, p, t) / self._count(p), dtype=np.float64)
+        rule = self.rule
+        return np.asarray(rule.dterm(NUMPY, p, t) / _count(rule, p), dtype=np.float64)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
@@ -221,16 +243,28 @@ class CrossEntropy(Loss):
 
     def check(self, y_hat: ArrayLike, y: ArrayLike) -> tuple[Array, Array]:
         """Logits (N, C) and target rows (N, C); labels (N,) become one-hot rows."""
-        z = as_array(y_hat, "y_hat", "CrossEntropy", ndim=2, finite=False, allow_empty=True)
+        z: Array
+        if type(y_hat) is np.ndarray and y_hat.dtype == np.float64 and y_hat.ndim == 2:
+            z = y_hat  # the training loop's case: what as_array would return, without the call
+        else:
+            z = as_array(y_hat, "y_hat", "CrossEntropy", ndim=2, finite=False, allow_empty=True)
         n, c = z.shape
         if n == 0 or c == 0:
             raise ArgumentValueError(f"CrossEntropy: y_hat must have at least one row and one class, got shape {z.shape}")
         raw = np.asarray(y) if not isinstance(y, np.ndarray) else y
-        if raw.dtype.kind == "b":
+        kind = raw.dtype.kind
+        if kind == "b":
             raise ArgumentTypeError("CrossEntropy: y must be integer labels or probability rows, got booleans")
-        t = raw if raw.dtype.kind in "iu" and raw.shape == (n,) else as_array(raw, "y", "CrossEntropy", allow_empty=True)
+        if kind in "iu" and raw.shape == (n,):
+            # every label in [0, c) in one pass: seen as unsigned, a negative label is larger than any c
+            if np.maximum.reduce(raw.view(raw.dtype.str.replace("i", "u")), axis=None) >= c:
+                bad = raw[(raw < 0) | (raw >= c)][0]
+                raise ArgumentValueError(
+                    f"CrossEntropy: y must hold integer labels in [0, {c - 1}] for {c} classes, got {bad:g}")
+            return z, _one_hot(raw, c)
+        t = as_array(raw, "y", "CrossEntropy", allow_empty=True)
         if t.shape == (n,):
-            if (t.dtype.kind == "f" and not np.all(t == np.round(t))) or t.min() < 0 or t.max() >= c:
+            if not np.all(t == np.round(t)) or t.min() < 0 or t.max() >= c:
                 bad = t[(t != np.round(t)) | (t < 0) | (t >= c)][0]
                 raise ArgumentValueError(
                     f"CrossEntropy: y must hold integer labels in [0, {c - 1}] for {c} classes, got {bad:g}")

@@ -125,8 +125,9 @@ class Optimizer:
                 "(model.backward(dY)) before optimizer.step(model); use step_arrays to apply gradients you "
                 "computed yourself"
             )
-        if not any(m is model for m in self._models):
-            self._models.append(model)
+        models = self._models
+        if not (models and models[-1] is model) and not any(m is model for m in models):
+            models.append(model)
         self._apply(model.parameters(), model.gradients(), where, check=False)
 
     def step_arrays(self, params: Mapping[str, Array], grads: Mapping[str, Array]) -> None:
@@ -171,16 +172,17 @@ class Optimizer:
         self._apply(params, checked, where, check=True)
 
     def _apply(self, params: Mapping[str, Array], grads: Mapping[str, Array], where: str, check: bool) -> None:
-        lr = self.current_lr
+        lr = self.lr_at(self.t)
         self.t += 1
+        states, update = self._state, self._update
         for name, p in params.items():
             g = grads[name]
             if not check and g.shape != p.shape:
                 raise ShapeError(f"{where}: gradient shape {g.shape} differs from parameter shape {p.shape} for {name!r}")
-            entry = self._state.get(id(p))
+            entry = states.get(id(p))
             if entry is None or entry[0] is not p:
-                entry = self._state[id(p)] = (p, {})
-            self._update(p, g, lr, entry[1])
+                entry = states[id(p)] = (p, {})
+            update(p, g, lr, entry[1])
 
     def zero_grad(self, model: HasParameters | None = None) -> None:
         """Zero the gradients of `model`, or of every model (and step_arrays gradients) seen so far."""

@@ -213,7 +213,8 @@ class Sequential(Layer):
         out: dict[str, Array] = {}
         for layer, names in self._param_names:
             local = layer.params()
-            out.update((name, local[key]) for key, name in names)
+            for key, name in names:
+                out[name] = local[key]
         return out
 
     def gradients(self) -> dict[str, Array]:
@@ -221,7 +222,8 @@ class Sequential(Layer):
         out: dict[str, Array] = {}
         for layer, names in self._param_names:
             local = layer.grads()
-            out.update((name, local[key]) for key, name in names)
+            for key, name in names:
+                out[name] = local[key]
         return out
 
     def buffers(self) -> dict[str, Array]:
@@ -229,7 +231,8 @@ class Sequential(Layer):
         out: dict[str, Array] = {}
         for layer, names in self._buffer_names:
             local = layer.buffers()
-            out.update((name, local[key]) for key, name in names)
+            for key, name in names:
+                out[name] = local[key]
         return out
 
     params = parameters
