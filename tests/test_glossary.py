@@ -21,18 +21,35 @@ MARKUP = re.compile(r"[*`_]")  # bold, italics, code: "**backward pass** (反向
 QUOTES = ('"', "”", "'", "“")
 
 
+def glossary_entries() -> list[tuple[list[str], str, str]]:
+    """The entries of the glossary directive: (English term lines, Chinese, meaning), in order.
+
+    The page is a Sphinx glossary: one or more unindented English term lines ("fan-in", "fan-out"),
+    then one indented line "中文 — meaning".
+    """
+    text = GLOSSARY.read_text(encoding="utf-8")
+    body = text.split("```{glossary}", 1)[1].split("```", 1)[0]
+    entries: list[tuple[list[str], str, str]] = []
+    terms: list[str] = []
+    for line in body.splitlines():
+        if not line.strip():
+            continue
+        if not line[0].isspace():
+            terms.append(line.strip())
+        else:
+            chinese, _, meaning = line.strip().partition(" — ")
+            entries.append((terms, chinese.strip(), meaning.strip()))
+            terms = []
+    return entries
+
+
 def glossary_rows() -> list[tuple[str, str]]:
-    """(English, 中文) cells of the glossary table, in order."""
-    rows = []
-    for line in GLOSSARY.read_text(encoding="utf-8").splitlines():
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if len(cells) >= 2 and CJK.search(cells[1]):
-            rows.append((cells[0], cells[1]))
-    return rows
+    """(English, 中文) of every glossary entry, in order; an entry's English terms joined by commas."""
+    return [(", ".join(terms), zh) for terms, zh, _ in glossary_entries()]
 
 
 def glossary_terms() -> set[str]:
-    """The 中文 column of the glossary table."""
+    """The Chinese names of the glossary."""
     return {zh for _, zh in glossary_rows()}
 
 
@@ -139,6 +156,16 @@ def test_the_glossary_has_entries() -> None:
     assert len(glossary_terms()) > 50
 
 
+def test_every_entry_has_english_chinese_and_a_meaning() -> None:
+    """Each entry shows its English term(s), one Chinese line and a meaning (the page is 中英对照)."""
+    entries = glossary_entries()
+    bad = [terms for terms, zh, meaning in entries
+           if not terms or not CJK.search(zh) or CJK.search(" ".join(terms)) or len(meaning) < 3]
+    assert not bad, f"glossary entries without English, Chinese or meaning: {bad}"
+    text = GLOSSARY.read_text(encoding="utf-8")
+    assert "\n|" not in text.split("```{glossary}", 1)[1], "a table row inside the glossary directive"
+
+
 def test_no_chinese_term_names_two_english_terms() -> None:
     """反向传播 is backpropagation; the backward pass needs a name of its own (反向传递)."""
     owner: dict[str, str] = {}
@@ -199,3 +226,65 @@ def test_the_pair_check_catches_a_second_chinese_name() -> None:
     assert all(zh in allowed[en] for en, zh, _ in found_new)
     quoted = 'seed 000 says "propagated forward" (逐层向前传播)'
     assert english_chinese_pairs(quoted, set(allowed)) == []
+
+
+# --- the build-time links to the glossary (book/_ext/site_glossary.py), on small documents --------------
+
+def _site_module(name: str):
+    """Import one of the site extension's modules from book/_ext."""
+    import importlib
+    import sys
+
+    sys.path.insert(0, str(BOOK / "_ext"))
+    try:
+        return importlib.import_module(name)
+    finally:
+        sys.path.pop(0)
+
+
+def _linked_document():
+    """A section as MyST builds it: a heading, prose whose line breaks are text nodes of their own, code."""
+    from docutils import nodes
+
+    glossary = _site_module("site_glossary")
+    section = nodes.section()
+    section += nodes.title("", "Gradient descent")
+    section += nodes.paragraph("", "", nodes.Text("Stochastic gradient descent uses mini-batches; weight"),
+                               nodes.Text("\n"), nodes.Text("sharing sums, and "),
+                               nodes.literal("", "gradient descent"), nodes.Text(" in code is not linked."))
+    section += nodes.paragraph("", "", nodes.Text("Plain gradient descent, Gradients and accuracies."))
+    section += nodes.paragraph("", "", nodes.reference("", "gradient descent", refuri="x.html"),
+                               nodes.Text(" is a link already; then weight sharing again."))
+    by_form = {}
+    for term in ["gradient descent", "stochastic gradient descent (SGD)", "mini-batch", "weight sharing",
+                 "gradient", "accuracy", "weight"]:
+        for form in glossary.term_forms(term):
+            by_form[form] = term
+
+    def make_link(term: str, words: str):
+        return nodes.reference(words, words, refuri=f"appendix_glossary.html#{term}", classes=["site-glossary-link"])
+
+    linked = glossary.link_first_uses(section, by_form, make_link)
+    links = [(r.astext(), r["refuri"].split("#")[1]) for r in section.findall(nodes.reference)
+             if "site-glossary-link" in r["classes"]]
+    return linked, links
+
+
+def test_first_uses_are_linked_in_prose_only() -> None:
+    linked, links = _linked_document()
+    assert links == [
+        ("Stochastic gradient descent", "stochastic gradient descent (SGD)"),  # the longest term wins
+        ("mini-batches", "mini-batch"),                                        # plural
+        ("weight\nsharing", "weight sharing"),                                 # across a line break
+        ("gradient descent", "gradient descent"),  # not in the heading, the code or inside SGD's name
+        ("Gradients", "gradient"),                 # case-insensitive
+        ("accuracies", "accuracy"),                # -y to -ies
+    ]
+    assert "weight" not in linked, "a word inside a longer term is not linked on its own"
+
+
+def test_term_forms_of_abbreviated_and_parenthesised_terms() -> None:
+    glossary = _site_module("site_glossary")
+    assert glossary.term_forms("multilayer perceptron (MLP)") == ["multilayer perceptron", "mlp"]
+    assert glossary.term_forms("Xavier (Glorot) initialization") == ["xavier initialization"]
+    assert glossary.term_forms("vector–Jacobian product") == ["vector-jacobian product"]

@@ -302,7 +302,13 @@ def _docstring_bars(app: Sphinx, what: str, name: str, obj: object, options: obj
 
 
 def setup(app: Sphinx) -> dict[str, object]:
-    """Register the steps; parallel-safe because they only touch config and page context."""
+    """Register the steps; parallel-safe because they only touch config and page context.
+
+    The reader's links live in modules of their own: glossary terms (site_glossary), seed
+    references to the errata (site_seeds) and bpkit names to the API reference (site_api_links).
+    """
+    for module in ("site_glossary", "site_seeds", "site_api_links"):
+        app.setup_extension(module)
     app.connect("config-inited", _stage, priority=900)
     app.connect("config-inited", _theme_defaults, priority=900)
     app.connect("html-page-context", _drop_thebe)
