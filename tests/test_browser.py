@@ -1,6 +1,7 @@
 """The reader's view: every built page opened in headless Chromium with the network cut off.
 
-Needs Debian's `chromium` (apt-get install chromium) and the HTML from `make book`. Playwright
+Needs Debian's `chromium` (apt-get install chromium) and the HTML from `make book` (or set BOOK_HTML
+to another build's html folder). Playwright
 drives that browser; it never downloads one of its own. Each page is checked for typeset math,
 loaded images, JavaScript errors, requests to other hosts, figure alt text and heading order.
 Screenshots of three pages are saved under _build/screenshots/ for a person to look at.
@@ -16,12 +17,15 @@ import os
 import shutil
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
-from book_layout import HTML, toc_entries
+import book_layout
+from book_layout import toc_entries
 
 pytestmark = pytest.mark.browser
+HTML = Path(os.environ["BOOK_HTML"]) if os.environ.get("BOOK_HTML") else book_layout.HTML
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 if CHROMIUM is None:
@@ -351,5 +355,62 @@ def test_no_formula_is_cut_off_on_a_phone(browser: object, server: str, entry: s
         page.evaluate("() => MathJax.startup.promise")
         clipped = page.evaluate(CLIPPED_MATH_JS)
         assert not clipped, f"formulas cut off at 390 px: {clipped}"
+    finally:
+        page.close()
+
+
+# A page is readable on a phone when nothing sticks out past the screen's right edge (no column the
+# reader would have to scroll sideways to find).
+OVERFLOW_JS = """() => {
+  const width = document.documentElement.clientWidth;
+  const article = document.querySelector('article.bd-article');
+  const wide = [...article.querySelectorAll('dt, dd, p, span[lang]')]
+    .filter(e => e.getBoundingClientRect().right > width + 1).map(e => e.textContent.slice(0, 40));
+  return {width, scroll: document.documentElement.scrollWidth, wide};
+}"""
+
+
+def test_glossary_reads_on_a_phone(browser: object, server: str) -> None:
+    """At 390 px each entry shows the English term, the Chinese term and the meaning, one under the other."""
+    page, _ = _open(browser, server, "book/appendix_glossary.html", PHONE)
+    try:
+        seen = page.evaluate(OVERFLOW_JS)
+        assert seen["scroll"] <= seen["width"] and not seen["wide"], f"off-screen at 390 px: {seen}"
+        entry = page.evaluate(
+            "() => { const dt = document.querySelector('#term-gradient-descent'); const dd = dt.nextElementSibling;"
+            " return {term: dt.innerText, chinese: dd.querySelector('span[lang=\"zh-Hans\"]').innerText,"
+            " meaning: dd.innerText, right: dd.getBoundingClientRect().right}; }"
+        )
+        assert entry["term"].startswith("gradient descent") and entry["chinese"] == "梯度下降", entry
+        assert "—" in entry["meaning"] and entry["right"] <= 390, entry
+        assert page.locator("article a[href$='genindex.html']").count() >= 1, "no link to the index"
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize(("chapter", "link", "target"), [
+    ("book/07_optimizers", "a.site-glossary-link", "book/appendix_glossary.html#term-"),
+    ("book/03_chain_rule_and_graphs", "a.site-seed-link[href$='#errata-000-chain-rule']",
+     "book/appendix_errata.html#errata-000-chain-rule"),
+    ("book/12_convolution", "a.site-api-link[href$='#bpkit.conv.Conv2D']", "book/appendix_api.html#bpkit.conv.Conv2D"),
+])
+def test_a_chapter_link_takes_the_phone_reader_to_the_entry(
+    browser: object, server: str, chapter: str, link: str, target: str
+) -> None:
+    """Tapping a glossary term, a seed reference or a bpkit name scrolls its entry into view."""
+    page, seen = _open(browser, server, f"{chapter}.html", PHONE)
+    try:
+        first = page.locator(f"article {link}").first
+        first.scroll_into_view_if_needed()
+        first.tap()
+        page.wait_for_url(f"**/{target}*")
+        anchor = page.url.split("#", 1)[1]
+        box = page.evaluate(
+            "id => { const e = document.getElementById(id); if (!e) return null;"
+            " const r = e.getBoundingClientRect(); return {top: r.top, bottom: r.bottom, h: innerHeight}; }", anchor
+        )
+        assert box is not None, f"no element with id {anchor} on {page.url}"
+        assert 0 <= box["top"] < box["h"], f"the entry is not in view after the tap: {box}"
+        assert not seen["errors"], seen["errors"]
     finally:
         page.close()
