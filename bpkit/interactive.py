@@ -24,7 +24,7 @@ Examples
 ...     fig.add({"lr": lr}, [Trace("loss", [0, 1, 2], [1.0, 1 - lr, (1 - lr) ** 2], name=f"rate {lr}")])
 >>> fig.traces()[0].y
 (1.0, 0.9, 0.81)
->>> 'class="bpkit-interactive"' in fig.to_html()
+>>> '<div class="bpkit-interactive"' in fig.to_html()
 True
 """
 
@@ -35,14 +35,14 @@ import itertools
 import json
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from bpkit.errors import ArgumentTypeError, ArgumentValueError, ShapeError
-from bpkit.validate import as_array, integer, one_of, real_number
+from bpkit.validate import as_array, boolean, integer, one_of, real_number
 
 __all__ = ["InteractiveFigure", "Menu", "Panel", "Slider", "Trace"]
 
@@ -58,7 +58,24 @@ def _name(value: object, what: str, where: str) -> str:
 
 @dataclass(frozen=True)
 class Menu:
-    """A drop-down menu: ``options`` are the strings the reader picks from; ``default`` is shown first."""
+    """A drop-down menu (``<select>``) of the figure.
+
+    Parameters
+    ----------
+    name : str
+        Lower-case name (letters, digits, ``-``, ``_``), the key of the menu in every setting.
+    options : sequence of str
+        The items the reader picks from, non-empty and all different.
+    label : str
+        The visible label (the name if empty).
+    default : str, optional
+        The item shown first (the first option if None).
+
+    Examples
+    --------
+    >>> Menu("optimizer", ["SGD", "Adam"], label="optimizer").options
+    ('SGD', 'Adam')
+    """
 
     name: str
     options: Sequence[str]
@@ -78,11 +95,31 @@ class Menu:
 
 @dataclass(frozen=True)
 class Slider:
-    """A slider over ``values`` (shown with format ``fmt``), starting at ``default`` (a value; the first by default).
+    """A slider (``<input type=range>``) over a few values, with a readout of the current one.
 
-    With ``depends_on`` (menu names), ``values`` maps each setting of those menus (an option, or a tuple
-    of options for several menus) to its own list of values; all lists have one length, and the slider
-    keeps its position when a menu changes (e.g. step sizes that differ between optimizers).
+    Parameters
+    ----------
+    name : str
+        Lower-case name, the key of the slider in every setting.
+    values : sequence of float, or mapping
+        The n >= 2 finite values, in slider order. With ``depends_on``, a mapping from each setting
+        of those menus (an option, or a tuple of options for several menus) to its own n values:
+        the slider keeps its position when a menu changes (e.g. step sizes that differ between
+        optimizers). Stored as a dict from tuples of options (``()`` without depends_on) to tuples.
+    label : str
+        The visible label (the name if empty).
+    default : float, optional
+        The value shown first (the first if None); its position is used for every menu setting.
+    fmt : str
+        Format spec of the readout, e.g. ``".3g"``.
+    depends_on : sequence of str
+        Names of menus listed before the slider.
+
+    Examples
+    --------
+    >>> s = Slider("lr", {"SGD": [0.01, 0.1], "Adam": [0.001, 0.01]}, depends_on=["optimizer"])
+    >>> s.n, s.position(0.001, ("Adam",))
+    (2, 0)
     """
 
     name: str
@@ -106,7 +143,10 @@ class Slider:
             raise ArgumentValueError(f"{where}: values must hold lists of one length >= 2, got lengths "
                                      f"{sorted({len(v) for v in rows.values()})}")
         object.__setattr__(self, "values", rows)
-        format(0.5, self.fmt)
+        try:
+            format(0.5, self.fmt)
+        except (TypeError, ValueError):
+            raise ArgumentValueError(f"{where}: fmt must be a format spec for numbers such as '.3g', got {self.fmt!r}") from None
         if self.default is not None:
             self.position(self.default, next(iter(rows)))
 
@@ -129,7 +169,24 @@ class Slider:
 
 @dataclass(frozen=True)
 class Panel:
-    """One plot of the figure, with its axis labels, log scales and (optional) fixed ranges."""
+    """One plot of the figure: side by side with the others on a wide screen, stacked on a phone.
+
+    Parameters
+    ----------
+    name : str
+        Lower-case name; a Trace names its panel.
+    title, x_label, y_label : str
+        The plot's title and axis labels (plain text).
+    x_log, y_log : bool
+        Logarithmic axes.
+    x_range, y_range : pair of float, optional
+        Fixed axis limits (low < high; > 0 on a log axis); None lets the axis fit the data.
+
+    Examples
+    --------
+    >>> Panel("loss", x_label="step", y_label="f", y_log=True, y_range=(1e-8, 10.0)).y_range
+    (1e-08, 10.0)
+    """
 
     name: str
     title: str = ""
@@ -141,16 +198,49 @@ class Panel:
     y_range: tuple[float, float] | None = None
 
     def __post_init__(self) -> None:
+        where = f"Panel {self.name!r}"
         _name(self.name, "name", "Panel")
+        for axis in ("x", "y"):
+            boolean(getattr(self, f"{axis}_log"), f"{axis}_log", where)
+            r = getattr(self, f"{axis}_range")
+            if r is not None:
+                lo, hi = (real_number(v, f"{axis}_range", where) for v in _pair(r, f"{axis}_range", where))
+                if lo >= hi or (getattr(self, f"{axis}_log") and lo <= 0):
+                    raise ArgumentValueError(f"{where}: {axis}_range must be (low, high) with low < high"
+                                             f"{' and low > 0 on a log axis' if getattr(self, f'{axis}_log') else ''}, got {r!r}")
+                object.__setattr__(self, f"{axis}_range", (lo, hi))
+
+
+def _pair(value: object, name: str, where: str) -> tuple[object, object]:
+    if isinstance(value, (str, bytes)) or not isinstance(value, (tuple, list)) or len(value) != 2:
+        raise ArgumentValueError(f"{where}: {name} must be a pair (low, high), got {value!r}")
+    return value[0], value[1]
 
 
 @dataclass(frozen=True)
 class Trace:
-    """A line or a set of markers on panel ``panel``: points (x[i], y[i]); NaN leaves a gap.
+    """A line or a set of markers: the points (x[i], y[i]) on one panel.
 
-    ``style`` k draws it in the book's k-th colour and dash pattern (bpkit.notebook.book_style);
-    ``style=None`` draws it thin and grey (contours and other background). ``mode`` is 'lines',
-    'markers' or 'lines+markers'.
+    Parameters
+    ----------
+    panel : str
+        The name of the Panel it is drawn on.
+    x, y : array_like
+        1-D, of one length. NaN and infinities leave a gap (use NaN to separate contour lines or
+        to end a diverged run). Stored as tuples of floats (NaN for non-finite values).
+    name : str
+        The legend entry and hover text ('' for none).
+    style : int or None
+        k draws it in the book's k-th colour AND dash pattern (bpkit.notebook.book_style), so
+        traces are told apart without colour; None draws it thin and grey (contours, background).
+    mode : {'lines', 'markers', 'lines+markers'}
+    legend : bool
+        Show it in the legend (when it has a name).
+
+    Examples
+    --------
+    >>> Trace("loss", [0, 1, 2], [1.0, np.inf, 0.25], name="SGD").y
+    (1.0, nan, 0.25)
     """
 
     panel: str
@@ -160,7 +250,6 @@ class Trace:
     style: int | None = 0
     mode: str = "lines"
     legend: bool = True
-    _digits: int = field(default=4, repr=False)
 
     def __post_init__(self) -> None:
         where = f"Trace {self.name!r}"
@@ -171,13 +260,14 @@ class Trace:
         one_of(self.mode, "mode", _MODES, where)
         if self.style is not None:
             integer(self.style, "style", where, low=0)
-        object.__setattr__(self, "x", _rounded(x, self._digits))
-        object.__setattr__(self, "y", _rounded(y, self._digits))
+        boolean(self.legend, "legend", where)
+        object.__setattr__(self, "x", tuple(np.where(np.isfinite(x), x, np.nan).tolist()))
+        object.__setattr__(self, "y", tuple(np.where(np.isfinite(y), y, np.nan).tolist()))
 
 
-def _rounded(a: np.ndarray, digits: int) -> tuple[float, ...]:
-    """Each number to ``digits`` significant digits; NaN for the non-finite ones."""
-    return tuple(float(f"{v:.{digits}g}") if np.isfinite(v) else float("nan") for v in a.tolist())
+def _rounded(values: Sequence[float], digits: int) -> tuple[float, ...]:
+    """Each number to ``digits`` significant digits (NaN stays NaN)."""
+    return tuple(v if v != v else float(f"{v:.{digits}g}") for v in values)
 
 
 class InteractiveFigure:
@@ -262,7 +352,7 @@ class InteractiveFigure:
             one_of(t.panel, "a trace's panel", panels, self.where)
         for p in ranges or {}:
             one_of(p, "a ranges key", panels, self.where)
-        redone = [Trace(t.panel, t.x, t.y, t.name, t.style, t.mode, t.legend, self.digits) for t in traces]
+        redone = [replace(t, x=_rounded(t.x, self.digits), y=_rounded(t.y, self.digits)) for t in traces]
         self.layers.append((key, redone, dict(ranges or {})))
 
     def default_settings(self) -> dict[str, object]:
@@ -391,7 +481,7 @@ class InteractiveFigure:
                 if r is not None:
                     setter(*r)
             if ax.get_legend_handles_labels()[0]:
-                ax.legend(fontsize="small")
+                ax.legend()
         return axes[0].figure
 
 

@@ -12,14 +12,14 @@
   const PLOTLY = HERE.replace(/[^/]*$/, "plotly.min.js");
   const CSS = `
 .bpkit-interactive-controls{display:flex;flex-wrap:wrap;gap:.4em 1.5em;margin:.5em 0}
-.bpkit-control{display:flex;align-items:center;gap:.5em;flex:1 1 16em;min-width:0}
-.bpkit-control label{white-space:nowrap}
-.bpkit-control input[type=range]{flex:1 1 8em;min-width:6em;min-height:2.2em}
+.bpkit-control{display:flex;flex-wrap:wrap;align-items:center;gap:.2em .5em;flex:1 1 16em;min-width:0;max-width:100%}
+.bpkit-control label{flex:0 1 auto;min-width:0}
+.bpkit-control input[type=range]{flex:1 1 8em;min-width:6em;max-width:100%;min-height:2.2em}
 .bpkit-control select{font-size:1rem;min-height:2.2em;max-width:100%}
 .bpkit-control output{min-width:4.5em;font-variant-numeric:tabular-nums}
 .bpkit-control input:disabled+output{opacity:.6}
 .bpkit-interactive-plots{display:flex;flex-wrap:wrap;gap:.5em}
-.bpkit-panel{flex:1 1 300px;min-width:0;height:340px}`;
+.bpkit-panel{flex:1 1 300px;min-width:0;height:370px}`;
   let plotlyPromise = null;
 
   function loadPlotly() {
@@ -39,7 +39,8 @@
   function axis(spec, range) {
     const r = range || spec.range;
     const out = {title: {text: spec.title}, type: spec.log ? "log" : "linear", fixedrange: true,
-                 gridcolor: "rgba(128,128,128,0.25)", zerolinecolor: "rgba(128,128,128,0.4)"};
+                 gridcolor: "rgba(128,128,128,0.25)", zerolinecolor: "rgba(128,128,128,0.4)",
+                 exponentformat: "power", automargin: true};
     if (r) out.range = spec.log ? r.map(Math.log10) : r.slice();
     else out.autorange = true;
     return out;
@@ -82,7 +83,7 @@
           type: "scatter", x: values(t.x), y: values(t.y), name: t.name, mode: t.mode,
           showlegend: t.legend && !!t.name, hoverinfo: t.s === null ? "skip" : "x+y+name",
           line: {color: st.color, dash: st.dash, width: t.s === null ? 0.8 : 1.6},
-          marker: {color: st.color, size: 4},
+          marker: {color: st.color, size: t.mode === "markers" ? 8 : 4},
         });
       }
     }
@@ -101,9 +102,9 @@
       const layout = {
         title: {text: p.title, font: {size: 13}}, font: font, dragmode: false, hovermode: "closest",
         paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)",
-        margin: {l: 56, r: 12, t: p.title ? 36 : 12, b: 44},
+        margin: {l: 56, r: 12, t: p.title ? 36 : 12, b: 40},
         xaxis: axis(p.x, r[0]), yaxis: axis(p.y, r[1]),
-        legend: {orientation: "h", x: 0, y: -0.2, yanchor: "top"},
+        legend: {orientation: "h", x: 0, y: -0.3, yanchor: "top"},
       };
       return window.Plotly.react(this.divs[k], traces[k], layout,
                                  {responsive: true, displayModeBar: false, scrollZoom: false});

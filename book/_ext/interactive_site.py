@@ -25,7 +25,7 @@ from sphinx.errors import ExtensionError
 
 DRIVER = "bpkit-interactive.js"
 PLOTLY = "plotly.min.js"
-MARKER = 'class="bpkit-interactive"'
+MARKER = '<div class="bpkit-interactive"'
 
 
 def plotly_js() -> Path:
