@@ -22,8 +22,19 @@ from typing import Any
 from bpkit.errors import ArgumentTypeError
 
 __all__ = [
-    "COLOURS", "DASHES", "FIGURE_BOX_PX", "MARKERS", "FIGURE_DPI", "GLUE_MIME_PREFIX", "MIN_TEXT_PX", "REPORT_KEY",
-    "book_png", "book_style", "figure_report", "glue", "use_book_style",
+    "COLOURS",
+    "DASHES",
+    "FIGURE_BOX_PX",
+    "FIGURE_DPI",
+    "GLUE_MIME_PREFIX",
+    "MARKERS",
+    "MIN_TEXT_PX",
+    "REPORT_KEY",
+    "book_png",
+    "book_style",
+    "figure_report",
+    "glue",
+    "use_book_style",
 ]
 
 #: Prefix of the MIME types under which a value glued with ``display=False`` is stored. Jupyter
@@ -145,14 +156,19 @@ def book_style() -> dict[str, Any]:
 
 
 def _line_signature(artist: Any) -> tuple | None:
-    """How a legend entry looks without colour: (dash pattern, marker), or None if not a line or points."""
+    """How a legend entry looks without colour: dash pattern and marker (lines, points) or outline dash,
+    fill and hatch (patches); None for other artists."""
     from matplotlib.collections import PathCollection
     from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
 
     if isinstance(artist, Line2D):
         dashes = None if artist.get_linestyle() in ("None", " ", "") else str(artist._unscaled_dash_pattern)  # type: ignore[attr-defined]
         marker = artist.get_marker()
         return (dashes, None if marker in (None, "None", "none", "", " ") else str(marker))
+    if isinstance(artist, Patch):  # bars, filled areas, step histograms: outline dash, fill and hatch
+        dashes = str(artist._unscaled_dash_pattern)  # type: ignore[attr-defined]
+        return ("patch", dashes, bool(artist.get_fill()), artist.get_hatch())
     if isinstance(artist, PathCollection) and len(artist.get_paths()):
         import numpy as np
 

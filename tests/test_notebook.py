@@ -141,6 +141,14 @@ def test_figure_report_flags_legend_entries_that_differ_in_colour_only() -> None
         ax.scatter([2], [2], marker="s", label="class 2")
         ax.legend()
         assert notebook.figure_report(fig)["same_style"] == [["class 0", "class 1"]]
+        fig, ax = plt.subplots()  # bars and histograms: outline dash or hatch must differ
+        ax.bar([0], [1], label="a")
+        ax.bar([1], [2], label="b")
+        ax.bar([2], [2], hatch="//", label="c")
+        ax.hist([0.1, 0.2], histtype="step", ls="--", label="d")
+        ax.hist([0.1, 0.3], histtype="step", ls=":", label="e")
+        ax.legend()
+        assert notebook.figure_report(fig)["same_style"] == [["a", "b"]]
         plt.close("all")
 
 
