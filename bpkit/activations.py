@@ -49,6 +49,11 @@ def _real(z: ArrayLike, where: str, name: str = "z", rows: bool = False) -> Arra
     return arr
 
 
+def _float64(x: Any) -> Array:
+    """np.asarray(x, dtype=np.float64), skipping the call when x is already such an array (it would return x)."""
+    return x if type(x) is np.ndarray and x.dtype == np.float64 else np.asarray(x, dtype=np.float64)
+
+
 def sigmoid(z: ArrayLike) -> Array:
     """Logistic sigmoid sigma(z) = 1 / (1 + e^{-z}), elementwise; exact to rounding for any z.
 
@@ -186,9 +191,10 @@ class Activation:
         ndarray
             a, float64, the shape of z.
         """
-        rule = self._need_rule()
-        z = _real(z, self.name, rows=not rule.elementwise)
-        return np.asarray(rule.f(NUMPY, z, **self.params), dtype=np.float64)
+        rule = self.rule if self.rule is not None else self._need_rule()
+        if not (type(z) is np.ndarray and z.dtype == np.float64 and (rule.df is not None or (z.ndim and z.shape[-1]))):
+            z = _real(z, self.name, rows=not rule.elementwise)  # a float64 array that passes is returned as is
+        return _float64(rule.f(NUMPY, z, **self.params))
 
     def derivative(self, z: ArrayLike) -> Array:
         """f'(z) entry by entry (elementwise rules only).
@@ -227,18 +233,21 @@ class Activation:
         ndarray
             dLoss/dz, the shape of z.
         """
-        rule = self._need_rule()
-        z, a, grad_a = _real(z, self.name), _real(a, self.name, "a"), _real(grad_a, self.name, "grad_a")
-        for arg, arr in (("a", a), ("grad_a", grad_a)):
-            if arr.shape != z.shape:
-                raise ShapeError(f"{self.name}: {arg} must have the shape of z {z.shape}, got {arr.shape}")
+        rule = self.rule if self.rule is not None else self._need_rule()
+        # three float64 arrays of one shape (what a layer passes) would pass the checks unchanged
+        if not (type(z) is np.ndarray and type(a) is np.ndarray and type(grad_a) is np.ndarray
+                and z.dtype == a.dtype == grad_a.dtype == np.float64 and z.shape == a.shape == grad_a.shape):
+            z, a, grad_a = _real(z, self.name), _real(a, self.name, "a"), _real(grad_a, self.name, "grad_a")
+            for arg, arr in (("a", a), ("grad_a", grad_a)):
+                if arr.shape != z.shape:
+                    raise ShapeError(f"{self.name}: {arg} must have the shape of z {z.shape}, got {arr.shape}")
         if rule.df is None:
             assert rule.vjp is not None  # a row rule has a vector-Jacobian product
-            return np.asarray(rule.vjp(NUMPY, z, a, grad_a), dtype=np.float64)
+            return _float64(rule.vjp(NUMPY, z, a, grad_a))
         d = rule.df(NUMPY, z, a, **self.params)
         if type(d) is int and d == 1:  # the identity: dLoss/dz is dLoss/da itself, no copy needed
             return grad_a
-        return np.asarray(grad_a * d, dtype=np.float64)
+        return _float64(grad_a * d)
 
     def __call__(self, z: ArrayLike) -> Array:
         """Same as forward(z)."""

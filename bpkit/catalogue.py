@@ -236,6 +236,10 @@ class LossRule:
         What M counts: every entry (J is a mean over all of them) or the rows N (the batch mean).
     formula : str
         LaTeX of J for tables.
+    parts : callable or None
+        ``parts(B, y_hat)``: values that term and dterm share (cross-entropy: the shifted
+        exponentials of softmax). Both then accept them as ``parts=``, so that a loss evaluated
+        and differentiated at the same y_hat computes them once; without it they compute them.
     """
 
     name: str
@@ -243,6 +247,7 @@ class LossRule:
     dterm: Callable[..., Any]
     per: str
     formula: str
+    parts: Callable[..., Any] | None = None
 
 
 # --- activations -------------------------------------------------------------------------------------
@@ -256,18 +261,29 @@ def _softplus(B: Any, z: Any) -> Any:
     return B.logaddexp(0, z)  # ln(1 + e^z)
 
 
+def _exp_shifted(B: Any, z: Any) -> tuple[Any, Any, Any]:
+    """What softmax and log-softmax share: s = z - shift(z), e = exp(s) and the row sums of e."""
+    s = z - B.shift(z)
+    e = B.exp(s)
+    return s, e, B.sum(e)
+
+
+def _softmax_of(parts: tuple[Any, Any, Any]) -> Any:
+    _, e, total = parts
+    return e / total
+
+
 def _softmax(B: Any, z: Any) -> Any:
-    e = B.exp(z - B.shift(z))
-    return e / B.sum(e)
+    return _softmax_of(_exp_shifted(B, z))
 
 
 def _softmax_vjp(B: Any, z: Any, a: Any, g: Any) -> Any:
     return a * (g - B.sum(g * a))  # (diag(s) - s s^T) g, row by row
 
 
-def _shifted_logsumexp(B: Any, z: Any) -> tuple[Any, Any]:
-    s = z - B.shift(z)
-    return s, B.log(B.sum(B.exp(s)))  # log softmax(z) = s - lse, for s = z - shift
+def _shifted_logsumexp(B: Any, z: Any, parts: tuple[Any, Any, Any] | None = None) -> tuple[Any, Any]:
+    s, _, total = _exp_shifted(B, z) if parts is None else parts
+    return s, B.log(total)  # log softmax(z) = s - lse, for s = z - shift
 
 
 def _log_softmax(B: Any, z: Any) -> Any:
@@ -275,8 +291,8 @@ def _log_softmax(B: Any, z: Any) -> Any:
     return s - lse
 
 
-def _neg_log_softmax(B: Any, z: Any) -> Any:
-    s, lse = _shifted_logsumexp(B, z)
+def _neg_log_softmax(B: Any, z: Any, parts: tuple[Any, Any, Any] | None = None) -> Any:
+    s, lse = _shifted_logsumexp(B, z, parts)
     return lse - s  # written this way round, SymPy keeps ln(sum e^z) - z_j as one factor
 
 
@@ -336,6 +352,14 @@ def _bce_logits_dterm(B: Any, z: Any, y: Any) -> Any:
     return (1 - y) * _sigmoid(B, z) - y * _sigmoid(B, -z)  # sigma(z) - y, without its cancellation
 
 
+def _cross_entropy_term(B: Any, z: Any, t: Any, parts: tuple[Any, Any, Any] | None = None) -> Any:
+    return B.sum(t * _neg_log_softmax(B, z, parts))
+
+
+def _cross_entropy_dterm(B: Any, z: Any, t: Any, parts: tuple[Any, Any, Any] | None = None) -> Any:
+    return _softmax_of(_exp_shifted(B, z) if parts is None else parts) * B.sum(t) - t
+
+
 LOSSES: dict[str, LossRule] = {
     rule.name: rule
     for rule in [
@@ -347,9 +371,9 @@ LOSSES: dict[str, LossRule] = {
                  r"-\frac{1}{NC} \sum_{n,c} y \ln p + (1 - y) \ln(1 - p)"),
         LossRule("bce_logits", _bce_logits_term, _bce_logits_dterm, "element",
                  r"\frac{1}{NC} \sum_{n,c} y\,\mathrm{softplus}(-z) + (1 - y)\,\mathrm{softplus}(z)"),
-        LossRule("cross_entropy", lambda B, z, t: B.sum(t * _neg_log_softmax(B, z)),
-                 lambda B, z, t: _softmax(B, z) * B.sum(t) - t, "row",
-                 r"\frac{1}{N} \sum_n \sum_c t_{nc} \left(\ln \sum_k e^{z_{nk}} - z_{nc}\right)"),
+        LossRule("cross_entropy", _cross_entropy_term, _cross_entropy_dterm, "row",
+                 r"\frac{1}{N} \sum_n \sum_c t_{nc} \left(\ln \sum_k e^{z_{nk}} - z_{nc}\right)",
+                 parts=_exp_shifted),
     ]
 }
 """Every loss by name (``bce_logits`` is ``BinaryCrossEntropy(from_logits=True)``), each defined once."""

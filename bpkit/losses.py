@@ -24,6 +24,8 @@ array([[-0.059601,  0.059601],
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -52,6 +54,36 @@ def _one_hot(labels: np.ndarray, c: int) -> Array:
     return rows
 
 
+_MEMO_MAX = 1 << 16  # entries of y_hat up to which __call__ keeps what grad may reuse (a training batch)
+
+
+@dataclass(frozen=True)
+class _Evaluation:
+    """What ``Loss.__call__`` computed at (y_hat, y), for ``grad`` at the same point.
+
+    It is reused only when the loss's check is bpkit's own and grad's arguments are, bit for bit, the arrays __call__ saw (same dtype,
+    shape and bytes, compared with the snapshots below), so it cannot go stale when the caller
+    modifies an array in between or passes other arrays. y_hat and y themselves are not kept:
+    grad reads the arrays it is given.
+    """
+
+    rule: LossRule
+    y_hat: tuple[np.dtype, tuple[int, ...], bytes]
+    y: tuple[np.dtype, tuple[int, ...], bytes]
+    t: Array | None  # check()'s targets when they are a new array (None: they were y itself)
+    parts: Any
+
+
+def _snapshot(a: np.ndarray) -> tuple[np.dtype, tuple[int, ...], bytes]:
+    return a.dtype, a.shape, a.tobytes()
+
+
+def _same(a: object, snap: tuple[np.dtype, tuple[int, ...], bytes]) -> bool:
+    """a is an array with the dtype, shape and bytes of the snapshot."""
+    return (type(a) is np.ndarray and a.dtype == snap[0] and a.shape == snap[1]
+            and a.tobytes() == snap[2])
+
+
 def _count(rule: LossRule, y_hat: Array) -> int:
     """M in J = (1/M) sum of terms: every entry, or the N rows (1 for a 0-d prediction)."""
     if rule.per == "element":
@@ -67,6 +99,7 @@ class Loss:
     """
 
     kind: str = ""
+    _last: _Evaluation | None = None  # set by __call__, read by grad
 
     @property
     def name(self) -> str:
@@ -125,7 +158,15 @@ class Loss:
         """
         p, t = self.check(y_hat, y)
         rule = self.rule
-        return float(np.add.reduce(rule.term(NUMPY, p, t), axis=None) / _count(rule, p))  # np.sum's reduction
+        if rule.parts is None:
+            parts, terms = None, rule.term(NUMPY, p, t)
+        else:
+            parts = rule.parts(NUMPY, p)
+            terms = rule.term(NUMPY, p, t, parts=parts)
+        self._last = None
+        if p is y_hat and type(y) is np.ndarray and p.size <= _MEMO_MAX and type(self).check in _PLAIN_CHECKS:
+            self._last = _Evaluation(rule, _snapshot(p), _snapshot(y), None if t is y else t, parts)
+        return float(np.add.reduce(terms, axis=None) / _count(rule, p))  # np.sum's reduction
 
     def grad(self, y_hat: ArrayLike, y: ArrayLike) -> Array:
         """dJ/dy_hat, the shape of y_hat.
@@ -141,9 +182,17 @@ class Loss:
         -------
         ndarray
         """
-        p, t = self.check(y_hat, y)
         rule = self.rule
-        return np.asarray(rule.dterm(NUMPY, p, t) / _count(rule, p), dtype=np.float64)
+        last = self._last
+        if last is not None and last.rule is rule and _same(y_hat, last.y_hat) and _same(y, last.y):
+            # the point of the last __call__: its checked targets and shared parts are still right
+            p: Array = y_hat  # type: ignore[assignment]
+            t = y if last.t is None else last.t
+            dterm = rule.dterm(NUMPY, p, t) if last.parts is None else rule.dterm(NUMPY, p, t, parts=last.parts)
+        else:
+            p, t = self.check(y_hat, y)
+            dterm = rule.dterm(NUMPY, p, t)
+        return np.asarray(dterm / _count(rule, p), dtype=np.float64)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
@@ -284,6 +333,10 @@ class CrossEntropy(Loss):
                 f"row {i} {what}")
         return z, t
 
+
+#: The checks whose result depends on (y_hat, y) and the rule alone; a subclass with its own check
+#: (which may read other attributes) gets no reuse.
+_PLAIN_CHECKS = frozenset({Loss.check, BinaryCrossEntropy.check, CrossEntropy.check})
 
 _LOSSES = {
     "mse": MSE,

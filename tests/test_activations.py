@@ -22,7 +22,7 @@ from bpkit.activations import (
     softmax,
 )
 from bpkit.catalogue import ACTIVATIONS
-from bpkit.errors import ArgumentTypeError, ArgumentValueError
+from bpkit.errors import ArgumentTypeError, ArgumentValueError, ShapeError
 from bpkit.gradcheck import numerical_gradient, relative_error
 from strategies import matrices
 
@@ -136,3 +136,40 @@ def test_a_subclass_without_a_rule_must_define_its_passes() -> None:
     with pytest.raises(ArgumentTypeError, match="no catalogue rule"):
         Mine().forward(np.zeros(2))
     assert Mine().name == "mine" and Mine().smooth and Mine().elementwise
+
+
+# The forward/backward fast paths skip checks only for float64 arrays that would pass them: called
+# directly, every bad input is still refused with a bpkit error naming the argument.
+_GOOD = np.array([[0.5, -1.0, 2.0]])
+_BAD = {
+    "complex": (np.array([[1j, 0, 0]]), ArgumentTypeError, "real numbers"),
+    "strings": (np.array([["a", "b", "c"]]), ArgumentTypeError, "array of numbers"),
+    "objects": (np.array([[None, 1, 2]], dtype=object), ArgumentTypeError, "array of numbers"),
+    "ragged": ([[1.0, 2.0], [3.0]], ArgumentTypeError, "array of numbers"),
+    "transposed": (_GOOD.T.copy(), ShapeError, "shape of z"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ACTIVATIONS))
+@pytest.mark.parametrize("bad", sorted(_BAD))
+def test_forward_and_backward_called_directly_refuse_bad_input(name: str, bad: str) -> None:
+    act = Activation(ACTIVATIONS[name])
+    value, error, words = _BAD[bad]
+    a, g = act.forward(_GOOD), np.ones_like(_GOOD)
+    if bad != "transposed":
+        with pytest.raises(error, match=f"z must .*{words}"):
+            act.forward(value)
+        with pytest.raises(error, match=f"z must .*{words}"):
+            act.backward(value, a, g)
+    for arg, args in (("a", (_GOOD, value, g)), ("grad_a", (_GOOD, a, value))):
+        with pytest.raises(error, match=f"{arg} must .*{words}"):
+            act.backward(*args)
+
+
+@pytest.mark.parametrize("name", ["softmax", "log_softmax"])
+def test_row_rules_refuse_rows_without_entries_when_called_directly(name: str) -> None:
+    act = Activation(ACTIVATIONS[name])
+    with pytest.raises(ShapeError, match="z must have at least 1 dimension"):
+        act.forward(np.array(1.0))
+    with pytest.raises(ArgumentValueError, match="z must have at least one entry along its last axis"):
+        act.forward(np.zeros((2, 0)))

@@ -151,3 +151,98 @@ def test_float64_predictions_are_not_copied_and_integers_are_converted() -> None
     y_hat = np.array([[1.0, 2.0]])
     assert MSE().check(y_hat, [[0, 0]])[0] is y_hat
     assert MSE()([[1, 2]], [[0, 0]]) == 2.5
+
+
+# --- grad reuses what __call__ computed at the same point, and only there -------------------------------
+
+def _fresh_grad(loss, y_hat, y):
+    """grad from a loss object that has never been called (nothing to reuse)."""
+    fresh = BinaryCrossEntropy(loss.from_logits) if isinstance(loss, BinaryCrossEntropy) else type(loss)()
+    return fresh.grad(y_hat, y)
+
+
+REUSE_CASES = [
+    (CrossEntropy(), "labels"),
+    (CrossEntropy(), "rows"),
+    (MSE(), "real"),
+    (SquaredError(), "real"),
+    (BinaryCrossEntropy(from_logits=True), "binary"),
+]
+
+
+@pytest.mark.parametrize(("loss", "kind"), REUSE_CASES, ids=lambda c: getattr(c, "name", c))
+def test_grad_after_call_is_bit_identical_and_never_stale(loss, kind):
+    rng = np.random.default_rng(3)
+    y_hat = rng.normal(size=(5, 4))
+    if kind == "labels":
+        y = rng.integers(0, 4, size=5)
+    elif kind == "rows":
+        y = rng.dirichlet(np.ones(4), size=5)
+    elif kind == "binary":
+        y = (rng.random((5, 4)) > 0.5).astype(float)
+    else:
+        y = rng.normal(size=(5, 4))
+    # the same point: bit for bit what a fresh object computes
+    loss(y_hat, y)
+    assert np.array_equal(loss.grad(y_hat, y), _fresh_grad(loss, y_hat, y))
+    # y_hat modified in place after __call__: grad must see the new values
+    loss(y_hat, y)
+    y_hat[0, 0] += 1.0
+    assert np.array_equal(loss.grad(y_hat, y), _fresh_grad(loss, y_hat, y))
+    # y modified in place after __call__
+    loss(y_hat, y)
+    y2 = y.copy()
+    if kind == "labels":
+        y[0] = (y[0] + 1) % 4
+    elif kind == "rows":
+        y[0] = y[0, ::-1].copy()
+    else:
+        y[0, 0] = 1.0 - y[0, 0]
+    assert not np.array_equal(y, y2)
+    assert np.array_equal(loss.grad(y_hat, y), _fresh_grad(loss, y_hat, y))
+    # other arrays of the same shape
+    loss(y_hat, y)
+    other = rng.normal(size=y_hat.shape)
+    assert np.array_equal(loss.grad(other, y2), _fresh_grad(loss, other, y2))
+    # a sign of zero is a different point: MSE's gradient 2 (y_hat - y) keeps it
+    z0 = np.zeros((2, 4))
+    if kind not in ("labels",):
+        y0 = z0.copy() if kind != "rows" else np.full((2, 4), 0.25)
+        loss(z0, y0)
+        neg = -z0
+        assert np.array_equal(np.signbit(loss.grad(neg, y0)), np.signbit(_fresh_grad(loss, neg, y0)))
+
+
+def test_grad_reuse_follows_from_logits_and_bad_input_after_call():
+    loss = BinaryCrossEntropy(from_logits=True)
+    p = np.array([[0.2, 0.9]])
+    y = np.array([[0.0, 1.0]])
+    loss(p, y)
+    loss.from_logits = False  # another rule: nothing may be reused
+    assert np.array_equal(loss.grad(p, y), BinaryCrossEntropy().grad(p, y))
+    # a bad target after a good call is still refused by grad
+    ce = CrossEntropy()
+    z = np.zeros((2, 3))
+    labels = np.array([0, 2])
+    ce(z, labels)
+    labels[1] = 3
+    with pytest.raises(ArgumentValueError, match="labels in"):
+        ce.grad(z, labels)
+
+
+def test_a_subclass_with_its_own_check_gets_no_reuse():
+    class Smoothed(CrossEntropy):
+        eps = 0.0
+
+        def check(self, y_hat, y):
+            z, t = super().check(y_hat, y)
+            return z, t * (1 - self.eps) + self.eps / t.shape[1]
+
+    loss = Smoothed()
+    z = np.array([[1.0, 0.0, -1.0]])
+    y = np.array([0])
+    loss(z, y)
+    loss.eps = 0.3  # read by check only: a reused check result would be stale
+    expected = Smoothed()
+    expected.eps = 0.3
+    assert np.array_equal(loss.grad(z, y), expected.grad(z, y))
