@@ -38,6 +38,7 @@ help:
 	@echo "make notebooks  re-execute every notebook in place to refresh committed outputs"
 	@echo "make bench      run the benchmarks and rewrite benchmarks/results/results.json"
 	@echo "                (BENCH_ARGS=--build-times also times make book and make test)"
+	@echo "make pdf        build the whole book as one PDF into $(BUILD)/pdf/book.pdf (needs TeX; README \"PDF\")"
 	@echo "make clean      remove $(BUILD)"
 
 $(STAMP): requirements.txt pyproject.toml
@@ -116,6 +117,13 @@ test: $(STAMP)
 	$(MAKE) --no-print-directory book-from-outputs
 	@# Two workers, each with its own server and browser: the pages are checked one test per page.
 	$(PY) -m pytest -q -rs -m "built_book or browser" -n 2 --dist load tests
+
+# The whole book as one PDF, $(BUILD)/pdf/book.pdf (tools/pdf/build.py: XeLaTeX from the notebooks'
+# committed outputs, nothing is executed). Needs the TeX packages listed in README.md, section "PDF".
+.PHONY: pdf
+pdf: $(STAMP)
+	$(PY) tools/pdf/build.py
+	@echo "Open the PDF: $(CURDIR)/$(BUILD)/pdf/book.pdf"
 
 notebooks: $(STAMP)
 	$(PY) tools/execute_notebooks.py book
