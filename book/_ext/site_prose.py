@@ -96,3 +96,25 @@ def enclosing_block(node: nodes.Node) -> nodes.Element | None:
     while parent is not None and not isinstance(parent, (nodes.paragraph, nodes.list_item, nodes.definition)):
         parent = parent.parent
     return parent
+
+
+# The pages the links point into. When one of them is read again (its anchors may have changed),
+# every page that carries links into it is written again too, so an incremental build never keeps a
+# link to an anchor that is gone.
+TARGET_PAGES = {"book/appendix_glossary", "book/appendix_errata", "book/appendix_faq", "book/appendix_api"}
+
+
+def _note_reread(app: object, env: object, docnames: list[str]) -> None:
+    app._site_targets_reread = bool(TARGET_PAGES.intersection(docnames))  # type: ignore[attr-defined]
+
+
+def _rewrite_linking_pages(app: object, env: object) -> list[str]:
+    if not getattr(app, "_site_targets_reread", False):
+        return []
+    return sorted(d for d in env.found_docs if d not in TARGET_PAGES)  # type: ignore[attr-defined]
+
+
+def setup(app: object) -> dict[str, object]:
+    app.connect("env-before-read-docs", _note_reread)  # type: ignore[attr-defined]
+    app.connect("env-get-updated", _rewrite_linking_pages)  # type: ignore[attr-defined]
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
