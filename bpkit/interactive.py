@@ -39,7 +39,6 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
-from numpy.typing import ArrayLike
 
 from bpkit.errors import ArgumentTypeError, ArgumentValueError, ShapeError
 from bpkit.validate import as_array, boolean, integer, one_of, real_number
@@ -303,10 +302,12 @@ class InteractiveFigure:
                 raise ArgumentValueError(f"{self.where}: the names of {what} must differ, got {names}")
         self._index = {c.name: i for i, c in enumerate(self.controls)}
         for i, c in enumerate(self.controls):
-            for m in getattr(c, "depends_on", ()):
+            if not isinstance(c, Slider):
+                continue
+            for m in c.depends_on:
                 if not isinstance(self.controls[self._index.get(m, i)], Menu) or self._index.get(m, i) >= i:
                     raise ArgumentValueError(f"{self.where}: slider {c.name!r} depends_on {m!r}, which is not a menu before it")
-                keys = set(c.values)  # type: ignore[union-attr]
+                keys = set(c.values)
                 want = set(itertools.product(*(self.controls[self._index[d]].options for d in c.depends_on)))  # type: ignore[union-attr]
                 if keys != want:
                     raise ArgumentValueError(f"{self.where}: slider {c.name!r} needs values for every setting of "
@@ -335,7 +336,7 @@ class InteractiveFigure:
             else:
                 if any(d not in settings for d in c.depends_on):
                     raise ArgumentValueError(f"{self.where}: a setting of {c.name!r} needs {list(c.depends_on)} too")
-                key[i] = c.position(settings[c.name], tuple(settings[d] for d in c.depends_on))  # type: ignore[arg-type]
+                key[i] = c.position(settings[c.name], tuple(str(settings[d]) for d in c.depends_on))  # type: ignore[arg-type]
         return key
 
     def add(self, settings: Mapping[str, object], traces: Sequence[Trace],
@@ -362,7 +363,7 @@ class InteractiveFigure:
             if isinstance(c, Menu):
                 out[c.name] = c.default or c.options[0]
             else:
-                row = c.values[tuple(out[d] for d in c.depends_on)]  # type: ignore[index, call-overload]
+                row = c.values[tuple(out[d] for d in c.depends_on)]  # type: ignore[call-overload]
                 out[c.name] = row[self._default_position(c)]
         return out
 
@@ -428,7 +429,7 @@ class InteractiveFigure:
                 shown = self.default_settings()[c.name]
                 rows.append(f'<label for="{cid}">{label}</label><input type="range" id="{cid}" data-control="{c.name}" '
                             f'min="0" max="{c.n - 1}" step="1" value="{pos}"><output for="{cid}" id="{cid}-value">'
-                            f"{format(shown, c.fmt)}</output>")  # type: ignore[arg-type]
+                            f"{format(shown, c.fmt)}</output>")
         data = json.dumps(self.data(), separators=(",", ":"), ensure_ascii=False, allow_nan=False)
         data = data.replace("</", "<\\/").replace("<!--", "<\\!--")
         controls = "".join(f'<div class="bpkit-control">{r}</div>' for r in rows)
@@ -497,10 +498,11 @@ def _plotly_dash(ls: Any) -> str:
     """A matplotlib line style as Plotly's dash (a px list), scaled like matplotlib's at width 1.6."""
     import matplotlib as mpl
 
-    names = {"--": "lines.dashed_pattern", "-.": "lines.dashdot_pattern", ":": "lines.dotted_pattern"}
     if ls == "-":
         return "solid"
-    pattern = mpl.rcParams[names[ls]] if isinstance(ls, str) else ls[1]
+    named = {"--": mpl.rcParams["lines.dashed_pattern"], "-.": mpl.rcParams["lines.dashdot_pattern"],
+             ":": mpl.rcParams["lines.dotted_pattern"]}
+    pattern = named[ls] if isinstance(ls, str) else ls[1]
     return ",".join(f"{1.6 * v:.3g}px" for v in pattern)
 
 

@@ -116,7 +116,7 @@ def _open(browser: object, server: str, path: str, device: str) -> tuple[object,
 
     def route(r: object) -> None:
         url = r.request.url
-        if url.startswith(server) or url.startswith("data:"):
+        if url.startswith((server, "data:")):
             r.continue_()
         else:
             seen["foreign"].append(url)
@@ -187,14 +187,15 @@ def test_every_control_changes_the_figure(browser: object, server: str, path: st
                 if control.evaluate("e => e.tagName") == "SELECT":
                     n = control.locator("option").count()
                     current = int(control.input_value())
-                    changed = _changes(page, root, lambda: control.select_option(str((current + 1) % n)))
+                    pick = str((current + 1) % n)
+                    changed = _changes(page, root, functools.partial(control.select_option, pick))
                 else:
                     assert not control.is_disabled(), f"slider {name} is greyed out in the figure's first setting"
                     readout = root.locator(f'output[for="{control.get_attribute("id")}"]')
                     before = readout.text_content()
                     key = "Home" if control.input_value() == control.get_attribute("max") else "End"
                     control.focus()
-                    changed = _changes(page, root, lambda: control.press(key))  # noqa: B023
+                    changed = _changes(page, root, functools.partial(control.press, key))
                     assert readout.text_content() != before, f"the readout of {name} did not change"
                 assert changed, f"moving {name} did not change the plotted data ({path}, {device})"
                 moved.append(name)
@@ -213,7 +214,7 @@ def test_every_control_changes_the_figure(browser: object, server: str, path: st
         assert len(loads) == 1, f"plotly.min.js requested {len(loads)} times"
         assert page.evaluate(f"() => document.querySelectorAll('script[src*=\"{PLOTLY}\"]').length") == 1
         assert not seen["foreign"], f"requests to other hosts: {seen['foreign']}"
-        assert all(u.startswith(server) or u.startswith("data:") for u in seen["urls"])
+        assert all(u.startswith((server, "data:")) for u in seen["urls"])
         assert not seen["errors"], f"console errors: {seen['errors']}"
         assert not seen["failed"], f"failed requests: {seen['failed']}"
     finally:
