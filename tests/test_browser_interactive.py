@@ -233,3 +233,27 @@ def test_a_page_without_figures_loads_neither_script(browser: object, server: st
         assert page.evaluate("() => typeof window.Plotly") == "undefined"
     finally:
         page.close()
+
+
+def test_without_plotly_the_still_stays(browser: object, server: str) -> None:
+    """plotly.min.js cut off too: the still and the note stay visible, the controls stay hidden, and the
+    only console error is the failed request itself."""
+    path = next(p for p in pages() if "07_optimizers" in p)
+    page = browser.new_page(**DEVICES["desktop"])
+    page.set_default_timeout(TIMEOUT_MS)
+    errors: list[str] = []
+    page.route("**/*", lambda r: r.abort() if (not r.request.url.startswith(server)
+                                               or r.request.url.endswith("/" + PLOTLY)) else r.continue_())
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto(f"{server}/{path}", wait_until="load")
+        root = page.locator(".bpkit-interactive").first
+        root.scroll_into_view_if_needed()
+        page.wait_for_function("r => r.dataset.drawn === 'failed'", arg=root.element_handle(), timeout=TIMEOUT_MS)
+        state = root.evaluate(STATE_JS)
+        assert state["stillVisible"] and state["noteVisible"] and state["panels"] == 0, state
+        assert root.locator(".bpkit-interactive-controls").is_hidden()
+        assert len(errors) == 1 and "Failed to load resource" in errors[0], errors
+    finally:
+        page.close()

@@ -132,9 +132,11 @@
     const style = document.createElement("style");
     style.textContent = CSS;
     document.head.appendChild(style);
+    // If plotly.min.js cannot load, the still stays and the note says where the figure runs; the
+    // browser reports the failed request, and this script adds only a warning.
     const wake = (root) => loadPlotly().then(() => new Figure(root).show()).catch((e) => {
       root.dataset.drawn = "failed";
-      console.error(e);
+      console.warn(String(e));
     });
     if (!("IntersectionObserver" in window)) return roots.forEach(wake);
     const seen = new IntersectionObserver((entries) => entries.forEach((e) => {
