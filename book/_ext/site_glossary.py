@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import lru_cache
+from pathlib import Path
 
 from docutils import nodes
 from sphinx.application import Sphinx
@@ -120,6 +121,23 @@ class GlossaryLinks(SphinxPostTransform):
         link_first_uses(self.document, by_form, make_link)
 
 
+# A chapter's first paragraph may hold a dozen terms: they keep the text's colour and are marked by
+# a dotted underline, so that they do not drown the links a reader follows to read on.
+_CSS_NAME = "site-glossary.css"
+_CSS = """a.site-glossary-link { color: inherit; text-decoration: underline dotted; text-underline-offset: 0.2em; }
+a.site-glossary-link:hover, a.site-glossary-link:focus { color: var(--pst-color-link-hover); text-decoration-style: solid; }
+"""
+
+
+def _write_css(app: Sphinx) -> None:
+    """Put the style beside book_site's staged assets (copied into the built _static folder)."""
+    static = Path(app.outdir).parent / ".offline-assets" / "_static"
+    static.mkdir(parents=True, exist_ok=True)
+    (static / _CSS_NAME).write_text(_CSS, encoding="utf-8")
+
+
 def setup(app: Sphinx) -> dict[str, object]:
     app.add_post_transform(GlossaryLinks)
+    app.connect("builder-inited", _write_css)
+    app.add_css_file(_CSS_NAME)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
