@@ -16,6 +16,7 @@ import itertools
 import os
 import shutil
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -199,6 +200,7 @@ def _open(
 
 @pytest.mark.parametrize("entry", toc_entries())
 def test_page_as_a_reader_sees_it(browser: object, server: str, entry: str) -> None:
+    started = time.time() - 1
     page, seen = _open(browser, server, f"{entry}.html")
     try:
         has_math = page.locator(".math").count() > 0
@@ -252,12 +254,16 @@ def test_page_as_a_reader_sees_it(browser: object, server: str, entry: str) -> N
         if entry in SCREENSHOT_PAGES:
             SHOTS.mkdir(parents=True, exist_ok=True)
             name = SCREENSHOT_PAGES[entry]
-            page.screenshot(path=str(SHOTS / name), full_page=False)
+            shots = [SHOTS / name]
+            page.screenshot(path=str(shots[0]), full_page=False)
             # A second view centred on the page's first figure, when it has one.
             figures = page.locator("main img:visible")
             if figures.count():
                 figures.first.scroll_into_view_if_needed(timeout=10_000)
-                page.screenshot(path=str(SHOTS / name.replace(".png", "_figure.png")))
+                shots.append(SHOTS / name.replace(".png", "_figure.png"))
+                page.screenshot(path=str(shots[1]))
+            for shot in shots:  # written by this run, not left over from an earlier one
+                assert shot.stat().st_size > 10_000 and shot.stat().st_mtime >= started, f"bad screenshot {shot}"
     finally:
         page.close()
 
@@ -272,14 +278,6 @@ def test_search_finds_backpropagation_offline(browser: object, server: str) -> N
         assert not seen["foreign"], f"requests to other hosts: {seen['foreign']}"
     finally:
         page.close()
-
-
-def test_screenshots_were_saved() -> None:
-    names = list(SCREENSHOT_PAGES.values())
-    names += [n.replace(".png", "_figure.png") for n in names if "intro" not in n]
-    for name in names:
-        shot = SHOTS / name
-        assert shot.is_file() and shot.stat().st_size > 10_000, f"missing screenshot {shot}"
 
 
 # Where each sidebar is, and whether its drawer (a <dialog> on narrow screens) is open.
