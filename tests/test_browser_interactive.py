@@ -6,7 +6,7 @@ control (a slider by keyboard, another menu item) changes the plotted data, no r
 localhost, the console stays clean, plotly.min.js is fetched once, and the controls fit the screen.
 Pages without a figure must not load the figures' scripts.
 
-The built HTML comes from ``make book`` (_build/html), or from the folder in BPKIT_BOOK_HTML (for a
+The built HTML comes from ``make book`` (_build/html), or from the folder in BOOK_HTML (for a
 build made with ``--path-output``). Needs Debian's chromium, like tests/test_browser.py.
 """
 
@@ -33,7 +33,7 @@ if CHROMIUM is None:
         raise RuntimeError(MISSING)
     pytest.skip(MISSING, allow_module_level=True)
 
-HTML = Path(os.environ.get("BPKIT_BOOK_HTML", str(DEFAULT_HTML)))
+HTML = Path(os.environ.get("BOOK_HTML", str(DEFAULT_HTML)))
 TIMEOUT_MS = 120_000
 FLAGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -89,7 +89,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
     if not (HTML / "index.html").is_file():
-        pytest.fail(f"no built book in {HTML}: run `make book` first (or set BPKIT_BOOK_HTML)")
+        pytest.fail(f"no built book in {HTML}: run `make book` first (or set BOOK_HTML)")
     handler = functools.partial(_QuietHandler, directory=str(HTML))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
@@ -145,7 +145,7 @@ def _changes(page: object, root: object, act: object) -> bool:
 
 def test_the_book_has_interactive_figures() -> None:
     if not HTML.is_dir():
-        pytest.fail(f"no built book in {HTML}: run `make book` first (or set BPKIT_BOOK_HTML)")
+        pytest.fail(f"no built book in {HTML}: run `make book` first (or set BOOK_HTML)")
     found = pages()
     assert any("07_optimizers" in p for p in found), f"chapter 7's figure is missing; pages with figures: {found}"
 
