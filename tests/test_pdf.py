@@ -145,11 +145,33 @@ def page_count() -> int:
     return int(re.search(r"^Pages:\s+(\d+)", info, re.MULTILINE).group(1))
 
 
-def image_count() -> int:
-    """Pictures drawn in the PDF (pdfimages lists a picture's transparency mask as a separate 'smask')."""
+def image_pages() -> list[int]:
+    """The page (from 1) of every picture drawn in the PDF; pdfimages lists a picture's transparency
+    mask as a separate 'smask' row, which is not counted."""
     listing = subprocess.run(["pdfimages", "-list", str(PDF)], capture_output=True, text=True, check=True).stdout
     rows = [line.split() for line in listing.splitlines()[2:]]
-    return sum(1 for row in rows if len(row) > 2 and row[2] == "image")
+    return [int(row[0]) for row in rows if len(row) > 2 and row[2] == "image"]
+
+
+def heading(label: str, entry: str) -> str:
+    """How a chapter opens in the PDF: 'Chapter 7 <title>', 'Appendix A <title>', or the title alone."""
+    name = normalize(title(entry))
+    return name if not label else f"{'Chapter' if label.isdigit() else 'Appendix'} {label} {name}"
+
+
+def chapter_pages() -> dict[str, range]:
+    """The pages (from 1) of each page of the toc, found by the chapters' opening headings in order."""
+    text = pages()
+    starts: list[tuple[str, int]] = []
+    at = 1
+    for label, entry in chapters():
+        found = next((i for i in range(at, len(text)) if heading(label, entry) in text[i]), None)
+        assert found is not None, f"no page opens {heading(label, entry)!r}"
+        starts.append((entry, found + 1))
+        at = found + 1
+    bounds = [1] + [page for _, page in starts] + [len(text) + 1]
+    entries = [toc_entries()[0]] + [entry for entry, _ in starts]
+    return {entry: range(bounds[i], bounds[i + 1]) for i, entry in enumerate(entries)}
 
 
 # ---------------------------------------------------------------- the checks
@@ -161,20 +183,13 @@ def test_title_page_names_the_book() -> None:
 
 def test_every_chapter_is_in_the_contents_and_opens_with_its_number() -> None:
     """Each page of the toc is a chapter of the PDF: 'Chapter 7 <title>', 'Appendix A <title>', or
-    (front matter) the title alone; and each title is listed in the table of contents."""
+    (front matter) the title alone, in the toc's order; and each title is listed in the table of contents."""
     _require_pdf()
     text = pages()
     toc = " ".join(p for p in text[:12] if "Contents" in p or "." * 5 in p.replace(" ", ""))
-    missing, unopened = [], []
-    for label, entry in chapters():
-        name = normalize(title(entry))
-        if name not in toc:
-            missing.append(name)
-        heading = name if not label else f"{'Chapter' if label.isdigit() else 'Appendix'} {label} {name}"
-        if not any(heading in page for page in text):
-            unopened.append(heading)
+    missing = [normalize(title(e)) for _, e in chapters() if normalize(title(e)) not in toc]
     assert not missing, f"not in the table of contents: {missing}"
-    assert not unopened, f"no page opens these chapters: {unopened}"
+    chapter_pages()  # asserts that every chapter opens, in order
 
 
 def test_page_count_is_sane() -> None:
@@ -211,9 +226,43 @@ def test_chinese_terms_are_rendered() -> None:
 
 
 def test_every_figure_is_drawn() -> None:
+    """Each chapter of the PDF holds as many pictures as its source has figures (stills included)."""
     _require_pdf()
+    where = image_pages()
+    drawn = {entry: sum(page in span for page in where) for entry, span in chapter_pages().items()}
     expected = expected_figures()
-    assert image_count() == sum(expected.values()), {k: v for k, v in expected.items() if v}
+    differ = {entry: f"{drawn[entry]} drawn, {n} in the source" for entry, n in expected.items() if drawn[entry] != n}
+    assert not differ, differ
+    assert len(where) == sum(expected.values())
+
+
+def _pointer() -> str:
+    """The sentence tools/pdf/pdf_site.py puts where an interactive figure's cell was."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("pdf_site", ROOT / "tools" / "pdf" / "pdf_site.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return str(module.POINTER)
+
+
+def test_interactive_figures_point_to_their_web_page() -> None:
+    """Each interactive figure's cell is left out of the PDF (its still stays) and replaced by one
+    sentence giving the address of the chapter's web page, where the controls are."""
+    _require_pdf()
+    cells: dict[str, int] = {}
+    for entry in toc_entries():
+        path = _source(entry)
+        if path.suffix == ".ipynb":
+            cells[entry] = sum("interactive" in c.get("metadata", {}).get("tags", [])
+                               for c in json.loads(path.read_text(encoding="utf-8"))["cells"])
+    text = " ".join(pages())
+    assert text.count(normalize(_pointer()).strip()) == sum(cells.values())
+    assert not re.search(r"InteractiveFigure\('[^']*', \d+ controls", text), "an interactive cell's repr is printed"
+    base = config()["html"]["baseurl"].rstrip("/")
+    for entry, n in cells.items():  # the chapter's own page (a long address may wrap: spaces dropped)
+        assert text.replace(" ", "").count(f"{base}/{entry}.html") >= n, entry
 
 
 def test_exercises_and_their_solutions() -> None:
