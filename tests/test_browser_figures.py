@@ -11,7 +11,7 @@ The rule (bpkit.notebook; /work/coord/FIGURES.md gives the reasoning):
 - R4 without colour: no two entries of one legend differ in colour only (``same_style`` is empty).
 
 An image without the chunk was not drawn by ``use_book_style`` (an old output, a pasted PNG) and
-fails: nothing is assumed about it. Set ``BPKIT_HTML`` to check another build (default _build/html).
+fails: nothing is assumed about it. Set ``BOOK_HTML`` to check another build (default _build/html).
 Needs Debian's `chromium`; skipped with one line without it, required under CI=true.
 """
 
@@ -42,7 +42,7 @@ if CHROMIUM is None:
         raise RuntimeError(MISSING)
     pytest.skip(MISSING, allow_module_level=True)
 
-HTML = Path(os.environ.get("BPKIT_HTML", str(DEFAULT_HTML))).resolve()
+HTML = Path(os.environ.get("BOOK_HTML", str(DEFAULT_HTML))).resolve()
 FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 WINDOWS = {
     1280: {"viewport": {"width": 1280, "height": 900}},
@@ -66,7 +66,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
     if not (HTML / "index.html").is_file():
-        pytest.fail(f"no built book in {HTML}: run `make book` first (or set BPKIT_HTML)")
+        pytest.fail(f"no built book in {HTML}: run `make book` first (or set BOOK_HTML)")
     handler = functools.partial(_QuietHandler, directory=str(HTML))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
