@@ -74,13 +74,22 @@ def _keep_secnum_depth(app: Sphinx, config: Config) -> None:
 
 
 def _restore_secnum_depth(app: Sphinx) -> None:
-    """Number figures, equations and exercises as the web pages do ("Figure 7.2", "Exercise 7.1").
+    """Read the pages with _config.yml's ``numfig_secnum_depth``.
 
-    sphinx-jupyterbook-latex sets ``numfig_secnum_depth`` to 2 when the toc has parts, which
-    numbered them by section ("Exercise 7.9.1") and, as the setting then differs from the saved
-    environment's, made every build re-read every page.
+    sphinx-jupyterbook-latex raises it by one when the toc has parts (LaTeX counts the part as a
+    level). Reading with the raised value made the saved environment differ from _config.yml on
+    every run, so every build re-read every page; with _config.yml's value a rebuild re-reads only
+    the pages that changed.
     """
+    app.bpkit_latex_secnum_depth = app.config.numfig_secnum_depth  # type: ignore[attr-defined]
     app.config.numfig_secnum_depth = app.bpkit_numfig_secnum_depth  # type: ignore[attr-defined]
+
+
+def _latex_secnum_depth(app: Sphinx, env: BuildEnvironment) -> None:
+    """Give the LaTeX writer the raised depth, so that figures and equations are numbered per
+    chapter ("Fig. 7.2", "(4.2)"; with _config.yml's value they were numbered per part). Exercise
+    titles then carry the section too ("Exercise 7.9.1")."""
+    app.config.numfig_secnum_depth = app.bpkit_latex_secnum_depth  # type: ignore[attr-defined]
 
 
 def setup(app: Sphinx) -> dict[str, object]:
@@ -88,4 +97,5 @@ def setup(app: Sphinx) -> dict[str, object]:
     app.add_post_transform(DropInteractiveCells)
     app.connect("config-inited", _keep_secnum_depth)
     app.connect("builder-inited", _restore_secnum_depth, priority=900)  # after sphinx-jupyterbook-latex
+    app.connect("env-updated", _latex_secnum_depth)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
