@@ -9,33 +9,19 @@ Screenshots of three pages are saved under _build/screenshots/ for a person to l
 
 from __future__ import annotations
 
-import functools
 import gzip
-import http.server
 import itertools
-import os
-import shutil
-import threading
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
+import browser_support
 import pytest
 
-import book_layout
 from book_layout import toc_entries
 
 pytestmark = pytest.mark.browser
-HTML = Path(os.environ["BOOK_HTML"]) if os.environ.get("BOOK_HTML") else book_layout.HTML
+HTML = browser_support.HTML
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-if CHROMIUM is None:
-    # Checked once, here: a newcomer without the browser gets one line saying what to install;
-    # under CI (CI=true, as .ci/run and GitHub Actions set) the browser test is required.
-    MISSING = "Debian's chromium is not installed: apt-get install chromium (the browser tests need it)"
-    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-        raise RuntimeError(MISSING)
-    pytest.skip(MISSING, allow_module_level=True)
+CHROMIUM = browser_support.chromium()
 SHOTS = HTML.parent / "screenshots"
 SCREENSHOT_PAGES = {
     "book/intro": "intro.png",
@@ -43,10 +29,6 @@ SCREENSHOT_PAGES = {
     "book/07_optimizers": "optimizers.png",
 }
 TIMEOUT_MS = 120_000
-FLAGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 
 # Text of the page's main column once MathJax has run, without code, math or hidden parts.
 VISIBLE_PROSE_JS = """() => {
@@ -124,34 +106,6 @@ def test_favicon_and_preview_image_are_served(browser: object, server: str) -> N
             assert response.headers.get("content-type", "").startswith("image/"), path
     finally:
         page.close()
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:  # keep pytest output clean
-        pass
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    if not (HTML / "index.html").is_file():
-        pytest.fail("no built book: run `make book` first")
-    handler = functools.partial(_QuietHandler, directory=str(HTML))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        yield b
-        b.close()
 
 
 # A page's first visit (HTML, styles, scripts, fonts, figures), compressed as a web server would

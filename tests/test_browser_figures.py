@@ -17,33 +17,22 @@ Needs Debian's `chromium`; skipped with one line without it, required under CI=t
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
-import os
-import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+import browser_support
 import pytest
 
-from book_layout import HTML as DEFAULT_HTML
 from book_layout import ROOT, load_notebook, toc_entries
 from bpkit.notebook import MIN_TEXT_PX, REPORT_KEY
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-if CHROMIUM is None:
-    MISSING = "Debian's chromium is not installed: apt-get install chromium (the browser tests need it)"
-    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-        raise RuntimeError(MISSING)
-    pytest.skip(MISSING, allow_module_level=True)
+CHROMIUM = browser_support.chromium()
 
-HTML = Path(os.environ.get("BOOK_HTML", str(DEFAULT_HTML))).resolve()
-FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
+HTML = browser_support.HTML
 WINDOWS = {
     1280: {"viewport": {"width": 1280, "height": 900}},
     390: {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
@@ -56,33 +45,6 @@ FIGURES_JS = """() => [...document.querySelectorAll('main img')]
   .map(i => ({src: i.currentSrc || i.src, complete: i.complete, natural: i.naturalWidth,
               shown: i.getBoundingClientRect().width,
               hidden: i.getBoundingClientRect().width === 0 || i.offsetParent === null}))"""
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    if not (HTML / "index.html").is_file():
-        pytest.fail(f"no built book in {HTML}: run `make book` first (or set BOOK_HTML)")
-    handler = functools.partial(_QuietHandler, directory=str(HTML))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")
