@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -52,3 +53,15 @@ def load_notebook(path: Path) -> dict:
 def config() -> dict:
     """The parsed _config.yml."""
     return yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+
+
+def site_module(name: str) -> Any:
+    """Import one of the site extension's modules from book/_ext (e.g. 'site_seeds'), without a build."""
+    import importlib
+    import sys
+
+    sys.path.insert(0, str(BOOK / "_ext"))
+    try:
+        return importlib.import_module(name)
+    finally:
+        sys.path.pop(0)

@@ -496,18 +496,8 @@ def test_chapters_link_their_first_use_of_bpkit_names_to_the_api_reference() -> 
 
 # --- how a seed reference chooses its errata entry (book/_ext/site_seeds.py), without a build --------------
 
-def _site_module(name: str):
-    import importlib
-
-    sys.path.insert(0, str(BOOK / "_ext"))
-    try:
-        return importlib.import_module(name)
-    finally:
-        sys.path.pop(0)
-
-
 def test_a_seed_reference_links_to_the_entry_at_the_place_it_names() -> None:
-    seeds = _site_module("site_seeds")
+    seeds = book_layout.site_module("site_seeds")
     errata = BOOK / "appendix_errata.md"
     entries = seeds.errata_entries(str(errata), errata.stat().st_mtime)
     labels = set(re.findall(r"^\(([\w-]+)\)=$", errata.read_text(encoding="utf-8"), re.MULTILINE))
@@ -530,7 +520,7 @@ def test_a_seed_reference_links_to_the_entry_at_the_place_it_names() -> None:
 
 
 def test_seed_places_are_read_after_the_reference() -> None:
-    seeds = _site_module("site_seeds")
+    seeds = book_layout.site_module("site_seeds")
     cases = {"Seed 000 (FAQ 6.3) calls": "FAQ 6.3", "Seed 004, §4.2, describes": "§4.2",
              "seed 001 in §3.4 (": "§3.4", "(seed 000, Q1)": "Q1", "seed 004, 9.2)": "9.2",
              "Seed 001's 1.40": "1.40", "seed 000 calls": None}

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+import book_layout
 from book_layout import BOOK, book_pages, load_notebook, notebooks
 
 GLOSSARY = BOOK / "appendix_glossary.md"
@@ -231,23 +232,11 @@ def test_the_pair_check_catches_a_second_chinese_name() -> None:
 
 # --- the build-time links to the glossary (book/_ext/site_glossary.py), on small documents --------------
 
-def _site_module(name: str):
-    """Import one of the site extension's modules from book/_ext."""
-    import importlib
-    import sys
-
-    sys.path.insert(0, str(BOOK / "_ext"))
-    try:
-        return importlib.import_module(name)
-    finally:
-        sys.path.pop(0)
-
-
 def _linked_document():
     """A section as MyST builds it: a heading, prose whose line breaks are text nodes of their own, code."""
     from docutils import nodes
 
-    glossary = _site_module("site_glossary")
+    glossary = book_layout.site_module("site_glossary")
     section = nodes.section()
     section += nodes.title("", "Gradient descent")
     section += nodes.paragraph("", "", nodes.Text("Stochastic gradient descent uses mini-batches; weight"),
@@ -285,7 +274,7 @@ def test_first_uses_are_linked_in_prose_only() -> None:
 
 
 def test_term_forms_of_abbreviated_and_parenthesised_terms() -> None:
-    glossary = _site_module("site_glossary")
+    glossary = book_layout.site_module("site_glossary")
     assert glossary.term_forms("multilayer perceptron (MLP)") == ["multilayer perceptron", "mlp"]
     assert glossary.term_forms("Xavier (Glorot) initialization") == ["xavier initialization"]
     assert glossary.term_forms("vector–Jacobian product") == ["vector-jacobian product"]
