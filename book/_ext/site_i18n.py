@@ -1,0 +1,188 @@
+"""The two editions, English and Chinese (中文版), built from the same notebooks.
+
+The Chinese edition is the English sources read through gettext catalogues
+(``locales/zh_CN/LC_MESSAGES/book/*.po``): Sphinx swaps each translatable paragraph, heading,
+caption and list item for its translation while it reads a page, and everything else, the code,
+its outputs and the computed numbers, is the same object in both editions. This module decides
+what is translatable and links each page to the same page in the other edition.
+
+What stays as it is in both editions (marked ``translatable = False`` before Sphinx's ``Locale``
+transform, so that it is neither extracted into the catalogues nor replaced):
+
+- cell outputs, except figure captions and alt texts: printed output is the program's, and a table
+  a cell prints changes with the numbers, which would put a stale message in the catalogue;
+- the API reference's docstrings (``help()`` shows them in English, and the reference must say
+  what ``help()`` says);
+- the glossary's English terms: each entry keeps its anchor (``term-backpropagation``) in both
+  editions, and its definition, which starts with the Chinese name, is translated.
+
+Alt texts of notebook figures are set by myst-nb after Sphinx's own i18n steps, so this module
+extracts them (it gives them the id the gettext builder needs) and translates them itself.
+
+Every page links to the other edition's page: ``zh/<page>.html`` from the English edition,
+``../<page>.html`` from the Chinese one (the Chinese edition is built into ``zh/`` of the same site,
+see ``tools/book_config.py``), with ``<link rel="alternate" hreflang>`` tags for search engines.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from uuid import uuid4
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.locale import init as init_locale
+from sphinx.transforms import SphinxTransform
+from sphinx.util.i18n import docname_to_domain
+
+# The folder of the Chinese edition inside the English site, and the two editions' labels.
+ZH_FOLDER = "zh"
+EDITIONS = {
+    "en": {"label": "English", "lang": "en", "hreflang": "en"},
+    "zh": {"label": "中文", "lang": "zh-Hans", "hreflang": "zh-Hans"},
+}
+_TEMPLATES = Path(__file__).with_name("templates")
+
+
+def edition(config: Config) -> str:
+    """``"zh"`` for the Chinese edition (``language: zh_CN``), ``"en"`` otherwise."""
+    return "zh" if (config.language or "en").lower().startswith("zh") else "en"
+
+
+def _ancestor(node: nodes.Node, kind: type[nodes.Element]) -> bool:
+    """True when ``node`` or one of its ancestors is a ``kind``."""
+    while node is not None:
+        if isinstance(node, kind):
+            return True
+        node = node.parent
+    return False
+
+
+def _in_output(node: nodes.Node) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if isinstance(parent, nodes.Element) and "cell_output" in parent.get("classes", []):
+            return True
+        parent = parent.parent
+    return False
+
+
+class KeepOriginal(SphinxTransform):
+    """Mark outputs, docstrings and glossary terms as not translatable (before ``Locale``, 20)."""
+
+    default_priority = 19
+
+    def apply(self, **kwargs: object) -> None:
+        for node in self.document.findall(nodes.TextElement):
+            source = node.source or ""
+            if "docstring of " in source or "<autosummary>" in source:
+                node["translatable"] = False
+            elif isinstance(node, nodes.term) and _ancestor(node, addnodes.glossary):
+                node["translatable"] = False
+            elif _in_output(node) and not _ancestor(node, nodes.caption):
+                node["translatable"] = False
+
+
+def _figure_images(document: nodes.document) -> list[nodes.image]:
+    return [img for img in document.findall(nodes.image) if img.get("alt")]
+
+
+class AltTextIds(SphinxTransform):
+    """Give alt-text images the id the gettext builder needs to extract them (after UIDs, 880)."""
+
+    default_priority = 881
+
+    def apply(self, **kwargs: object) -> None:
+        if not self.env.versioning_condition:
+            return
+        for image in _figure_images(self.document):
+            if not hasattr(image, "uid"):
+                image.uid = uuid4().hex  # type: ignore[attr-defined]
+
+
+class TranslateAltText(SphinxTransform):
+    """Replace each alt text that has a translation in the page's catalogue (Chinese edition)."""
+
+    default_priority = 882
+
+    def apply(self, **kwargs: object) -> None:
+        config = self.config
+        if not config.language or config.language == "en" or not config.locale_dirs:
+            return
+        domain = docname_to_domain(self.env.docname, config.gettext_compact)
+        dirs = [str(Path(self.env.srcdir, d)) for d in config.locale_dirs]
+        catalog, found = init_locale(dirs, config.language, domain)
+        if not found:
+            return
+        for image in _figure_images(self.document):
+            translated = catalog.gettext(image["alt"])
+            if translated:
+                image["alt"] = translated
+
+
+def other_edition_link(config: Config, pagename: str) -> tuple[str, dict[str, str]]:
+    """The root-relative address of ``pagename`` in the other edition, and that edition's labels.
+
+    >>> class C: language = "en"
+    >>> other_edition_link(C(), "book/07_optimizers")[0]
+    'zh/book/07_optimizers.html'
+    >>> C.language = "zh_CN"
+    >>> other_edition_link(C(), "book/07_optimizers")
+    ('../book/07_optimizers.html', {'label': 'English', 'lang': 'en', 'hreflang': 'en'})
+    """
+    if edition(config) == "zh":
+        return f"../{pagename}.html", EDITIONS["en"]
+    return f"{ZH_FOLDER}/{pagename}.html", EDITIONS["zh"]
+
+
+def _language_link(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: object) -> None:
+    """Put the other edition's address into the page context (template ``bpkit-language.html``)."""
+    from html import escape
+
+    target, labels = other_edition_link(app.config, pagename)
+    href = context["pathto"](target, 1)
+    context["bpkit_language"] = {"href": href, **labels}
+    own = EDITIONS[edition(app.config)]
+    site = (app.config.html_baseurl or "").rstrip("/")
+    if site:
+        here = f"{site}/{pagename}.html"
+        there = f"{site}/{target}" if not target.startswith("../") else f"{site.rsplit('/', 1)[0]}/{target[3:]}"
+        links = [(own["hreflang"], here), (labels["hreflang"], there)]
+        context["metatags"] = context.get("metatags", "") + "".join(
+            f'<link rel="alternate" hreflang="{lang}" href="{escape(url, quote=True)}" />\n' for lang, url in links
+        )
+
+
+def _templates(app: Sphinx, config: Config) -> None:
+    """Add the language button before the theme's buttons in every page's header."""
+    config.templates_path = [*config.templates_path, str(_TEMPLATES)]
+    options = dict(config.html_theme_options or {})
+    options.setdefault("article_header_end", ["bpkit-language.html", "article-header-buttons.html"])
+    config.html_theme_options = options
+
+
+def _gettext_outputs(app: Sphinx, config: Config) -> None:
+    """Let the gettext builder pick cell outputs as the HTML builder does.
+
+    myst-nb keeps only the outputs its priority list names for the builder, and it has no list for
+    ``gettext``: every figure was dropped before extraction, and its alt text with it.
+    """
+    from myst_nb.core.render import base_render_priority
+
+    html = base_render_priority()["html"]
+    config.nb_mime_priority_overrides = [
+        *config.nb_mime_priority_overrides,
+        *(("gettext", mime, priority) for mime, priority in html.items()),
+    ]
+
+
+def setup(app: Sphinx) -> dict[str, object]:
+    app.add_transform(KeepOriginal)
+    app.add_transform(AltTextIds)
+    app.add_transform(TranslateAltText)
+    app.connect("config-inited", _templates)
+    app.connect("config-inited", _gettext_outputs)
+    app.connect("html-page-context", _language_link)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
