@@ -30,11 +30,12 @@ BUILD  := _build
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 XDIST  := -n 2 --dist loadscope
 
-.PHONY: help venv cache-guard book test lint unit nbval colab-kernel book-from-outputs notebooks bench clean
+.PHONY: help venv cache-guard book book-zh locales test lint unit nbval colab-kernel book-from-outputs notebooks bench clean
 
 help:
-	@echo "make book       build the HTML book into $(BUILD)/html (creates $(VENV) if needed)"
+	@echo "make book       build the HTML book into $(BUILD)/html, 中文版 into $(BUILD)/html/zh (creates $(VENV) if needed)"
 	@echo "make test       run every test (unit, nbval, build, built-HTML and browser checks)"
+	@echo "make locales    extract the book's messages into the Chinese edition's catalogues (locales/)"
 	@echo "make notebooks  re-execute every notebook in place to refresh committed outputs"
 	@echo "make bench      run the benchmarks and rewrite benchmarks/results/results.json"
 	@echo "                (BENCH_ARGS=--build-times also times make book and make test)"
@@ -61,9 +62,26 @@ cache-guard: $(STAMP)
 	  rm -rf $(BUILD)/.jupyter_cache; echo "$$new" > $(BUILD)/.bpkit-hash; \
 	fi
 
+# Both editions: English into $(BUILD)/html, then the Chinese edition (中文版) into $(BUILD)/html/zh.
+# The Chinese build reads the same notebooks through the catalogues in locales/ and takes every
+# output from the execution cache the English build has just filled: it executes nothing.
 book: cache-guard
 	$(VENV)/bin/jupyter-book build . -W -n --keep-going
-	@echo; echo "Open the book: file://$(CURDIR)/$(BUILD)/html/index.html"
+	$(MAKE) --no-print-directory book-zh
+	@echo; echo "Open the book: file://$(CURDIR)/$(BUILD)/html/index.html (中文版: $(BUILD)/html/zh/index.html)"
+
+# ZH_EXECUTE=off builds from the notebooks' committed outputs instead of the cache (make test).
+ZH_EXECUTE ?= cache
+book-zh: $(STAMP)
+	$(PY) tools/book_config.py --edition zh --execute $(ZH_EXECUTE) $(BUILD)/config-zh.yml
+	$(VENV)/bin/jupyter-book build . --config $(BUILD)/config-zh.yml --path-output $(BUILD)/zh -W -n --keep-going
+	rm -rf $(BUILD)/html/zh && mkdir -p $(BUILD)/html && cp -a $(BUILD)/zh/_build/html $(BUILD)/html/zh
+
+# The Chinese edition's catalogues: extract the messages of the English sources again and merge
+# them into locales/zh_CN/LC_MESSAGES/book/*.po (a changed message is marked fuzzy, a new one empty,
+# for a translator; tools/i18n.py todo/fill/check).
+locales: $(STAMP)
+	$(PY) tools/i18n.py update
 
 # Lint and type-check (configured in pyproject.toml): 0 findings, or the test run stops here.
 lint: $(STAMP)
@@ -100,11 +118,9 @@ colab-kernel: $(STAMP)
 # (`make book` executes them, through the cache.) Jupyter Book 1 takes no -D, so the build reads
 # a generated copy of _config.yml with execution off and absolute extension paths.
 book-from-outputs: $(STAMP)
-	@mkdir -p $(BUILD)
-	sed -e 's/execute_notebooks: cache/execute_notebooks: "off"/' -e 's# book/_ext# $(CURDIR)/book/_ext#g' \
-	  _config.yml > $(BUILD)/config-from-outputs.yml
-	grep -q 'execute_notebooks: "off"' $(BUILD)/config-from-outputs.yml
+	$(PY) tools/book_config.py --execute off $(BUILD)/config-from-outputs.yml
 	$(VENV)/bin/jupyter-book build . --config $(BUILD)/config-from-outputs.yml -W -n --keep-going
+	$(MAKE) --no-print-directory book-zh ZH_EXECUTE=off
 
 test: $(STAMP)
 	$(MAKE) --no-print-directory lint

@@ -29,7 +29,6 @@ The Chinese edition (中文版) is the English sources read through one gettext 
 from __future__ import annotations
 
 import argparse
-import itertools
 import re
 import subprocess
 import sys
@@ -40,7 +39,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 LOCALE = ROOT / "locales" / "zh_CN" / "LC_MESSAGES"
-GLOSSARY = ROOT / "book" / "appendix_glossary.md"
 BUILD = ROOT / "_build"
 
 _MATH = re.compile(r"\$\$.+?\$\$|\$[^$]+\$", re.S)
@@ -55,6 +53,12 @@ _GLUE_BARE = re.compile(r"\{glue:text\}`([^`:]+)`")
 _TITLED = {"doc", "ref", "numref", "term", "eq", "prf:ref"}
 # Where 偏差 (the seeds' wrong word for a layer's bias, 偏置) is the right word: a statistical bias.
 BIAS_STATISTICAL = ("bias correction", "bias-variance", "bias–variance", "statistical bias", "biased", "unbiased")
+# English phrases in which a glossary word has another sense than the glossary's: a unit vector is
+# not a neuron (神经元), Adam's bias correction is not a bias parameter (偏置), and the performance
+# appendix's "faster kernels" are compiled routines, not convolution kernels (卷积核).
+OTHER_SENSES = re.compile(
+    r"unit vectors?|unit directions?|unit tests?|phonetic units?|one unit per window|bias[- –]correct\w*|bias[-–]variance|statistical bias|faster kernels", re.I
+)
 WRONG_TERMS = {"递归神经网络": "recurrent neural network (循环神经网络)", "偏差": "bias (偏置)"}
 
 
@@ -143,36 +147,21 @@ def structure_problems(entry: Entry) -> list[str]:
     return problems
 
 
-def glossary_pairs(path: Path = GLOSSARY) -> list[tuple[str, tuple[str, ...]]]:
-    """The glossary's (English term, Chinese names) pairs, in the glossary's order.
-
-    An entry is a term line followed by an indented line ``中文名 — meaning``; alternative Chinese
-    names are separated by 、 (批量归一化、批归一化).
-    """
-    text = path.read_text(encoding="utf-8")
-    block = text.split("```{glossary}", 1)[1].split("```", 1)[0]
-    pairs = []
-    lines = block.splitlines()
-    for term, definition in itertools.pairwise(lines):
-        if term and not term.startswith(" ") and definition.startswith("  "):
-            chinese = definition.strip().split(" — ", 1)[0]
-            pairs.append((term.strip(), tuple(name.strip() for name in chinese.split("、"))))
-    return pairs
-
-
 def _term_patterns() -> list[tuple[re.Pattern[str], str, tuple[str, ...]]]:
-    """A pattern for each glossary term's English forms (plural included), longest term first."""
+    """A pattern for each English name in the glossary (plural included) and its allowed Chinese names.
+
+    Longest name first, so that a longer term takes its words from shorter ones.
+    """
     sys.path.insert(0, str(ROOT / "book" / "_ext"))
-    from site_glossary import _alternative, term_forms
+    from glossary_data import allowed_chinese
+    from site_glossary import _alternative
 
     patterns = []
-    for term, chinese in glossary_pairs():
+    for english, chinese in allowed_chinese().items():
         # A Chinese name with Latin letters in it (Adam 优化器, He 初始化) is written many ways.
-        if any(re.search(r"[A-Za-z]", name) for name in chinese):
-            continue
-        forms = sorted(term_forms(term), key=len, reverse=True)
-        body = "|".join(_alternative(f) for f in forms)
-        patterns.append((re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.I), term, chinese))
+        names = tuple(sorted(name for name in chinese if not re.search(r"[A-Za-z]", name)))
+        if names and len(names) == len(chinese):
+            patterns.append((re.compile(rf"(?<![\w-])(?:{_alternative(english)})(?![\w-])", re.I), english, names))
     return sorted(patterns, key=lambda p: -len(p[1]))
 
 
@@ -184,7 +173,7 @@ def term_problems(entry: Entry, patterns: list[tuple[re.Pattern[str], str, tuple
     (``WRONG_TERMS``) must not appear, except 偏差 where the English means a statistical bias.
     """
     problems = []
-    english = _outside(entry.msgid)
+    english = OTHER_SENSES.sub(" ", _outside(entry.msgid))
     chinese = entry.msgstr
     for pattern, term, names in patterns:
         if pattern.search(english):

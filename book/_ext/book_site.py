@@ -147,11 +147,15 @@ def _finish_pages(app: Sphinx, exception: Exception | None) -> None:
     """Mark every written page's Chinese text (sidebars included) and keep one viewport tag."""
     if exception is not None or app.builder.format != "html":
         return
-    for page in Path(app.outdir).rglob("*.html"):
-        if "_static" in page.parts:
+    outdir = Path(app.outdir)
+    chinese_edition = (app.config.language or "en").startswith("zh")
+    for page in outdir.rglob("*.html"):
+        # The Chinese edition's pages (zh/, a build of its own) are not this build's to change.
+        if "_static" in page.parts or page.relative_to(outdir).parts[0] == "zh":
             continue
         text = page.read_text(encoding="utf-8")
-        marked = trim_assets(one_viewport(mark_chinese(text)), page)
+        # A Chinese page is zh-Hans as a whole (<html lang="zh-CN">): no run needs marking.
+        marked = trim_assets(one_viewport(text if chinese_edition else mark_chinese(text)), page)
         if marked != text:
             page.write_text(marked, encoding="utf-8")
     _subset_icon_fonts(Path(app.outdir))

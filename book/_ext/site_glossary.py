@@ -73,18 +73,49 @@ def _lookup(found: str, by_form: dict[str, str]) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4)
+def _chinese_matcher(names: tuple[str, ...]) -> re.Pattern[str]:
+    """Chinese names as they stand (Chinese has no word boundaries), longest first."""
+    return re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)))
+
+
+def chinese_forms() -> dict[str, str]:
+    """Each Chinese name of the glossary (two characters or more) -> its English term, lower case.
+
+    A row with as many English terms as Chinese names (fan-in, fan-out / 扇入、扇出) pairs them in
+    order; otherwise every name belongs to the row's first term. One-character names (层 for layer)
+    are left out: they occur inside too many other words.
+    """
+    from glossary_data import chinese_names, glossary_entries
+
+    forms: dict[str, str] = {}
+    for terms, chinese, _ in glossary_entries():
+        parts = [p.strip() for p in chinese.split("、")]
+        paired = len(parts) == len(terms) > 1
+        for i, part in enumerate(parts):
+            term = terms[i if paired else 0].lower()
+            for name in chinese_names(part):
+                if len(name) >= 2 and _CJK.search(name):
+                    forms.setdefault(name, term)
+    return forms
+
+
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+
+
 def link_first_uses(document: nodes.Node, by_form: dict[str, str],
-                    make_link: Callable[[str, str], nodes.Node]) -> list[str]:
+                    make_link: Callable[[str, str], nodes.Node], chinese: bool = False) -> list[str]:
     """Replace the first use of each term in ``document``'s prose by ``make_link(term, words)``.
 
-    ``by_form`` maps every form (term_forms) to its glossary term. Returns the terms linked, in order.
+    ``by_form`` maps every form (term_forms, or with ``chinese`` the Chinese names of
+    chinese_forms) to its glossary term. Returns the terms linked, in order.
     """
-    matcher = _matcher(tuple(sorted(by_form)))
+    matcher = _chinese_matcher(tuple(by_form)) if chinese else _matcher(tuple(sorted(by_form)))
     linked: list[str] = []
     for text_node in list(prose_text(document)):
         pieces = []
         for m in matcher.finditer(str(text_node)):
-            term = _lookup(m.group(0), by_form)
+            term = by_form.get(m.group(0)) if chinese else _lookup(m.group(0), by_form)
             if term is None or term in linked:
                 continue
             linked.append(term)
@@ -106,8 +137,12 @@ class GlossaryLinks(SphinxPostTransform):
         terms = {name: entry for (kind, name), entry in std.objects.items() if kind == "term"}
         if not terms:
             return
+        chinese = (self.config.language or "en").startswith("zh")
         by_form: dict[str, str] = {}
-        for name in terms:
+        if chinese:  # the Chinese edition links the Chinese names (its English terms stay anchors)
+            lower = {name.lower(): name for name in terms}
+            by_form = {zh: lower[term] for zh, term in chinese_forms().items() if term in lower}
+        for name in terms if not chinese else ():
             for form in term_forms(name):
                 by_form.setdefault(form, name)
 
@@ -118,7 +153,7 @@ class GlossaryLinks(SphinxPostTransform):
             ref["classes"].append("site-glossary-link")
             return ref
 
-        link_first_uses(self.document, by_form, make_link)
+        link_first_uses(self.document, by_form, make_link, chinese)
 
 
 # A chapter's first paragraph may hold a dozen terms: they keep the text's colour and are marked by

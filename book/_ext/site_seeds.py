@@ -32,10 +32,13 @@ from sphinx.util.nodes import make_refnode
 from site_prose import enclosing_block, prose_text, split_text
 
 ERRATA = "book/appendix_errata"
-SEED = re.compile(r"(?<![\w-])(seeds?)(\s+)(\d{3})(?!\d)", re.IGNORECASE)
+# English "seed 000", and the Chinese edition's "种子文章 000" (tools/i18n.py's guide for translators).
+SEED = re.compile(r"(?<![A-Za-z0-9_-])(seeds?|种子文章)(\s*)(\d{3})(?!\d)", re.IGNORECASE)
 # A place named right after the seed: "'s" is allowed in between ("seed 000's FAQ 6.3" is not used).
-PLACE = re.compile(r"^(?:'s)?(?:\s*\(\s*|,\s*|\s+in\s+|\s+)(§\s*\d+(?:\.\d+)*|FAQ\s+\d+(?:\.\d+)*|Q\d+|\d+\.\d+)")
-MORE = re.compile(r"^(\s*,\s*|\s+and\s+|\s+or\s+)(\d{3})(?!\d)")
+PLACE = re.compile(
+    r"^(?:'s|\s*的)?(?:\s*[(（]\s*|\s*[,，]\s*|\s+in\s+|\s+)(§\s*\d+(?:\.\d+)*|FAQ\s+\d+(?:\.\d+)*|Q\d+|\d+\.\d+)"
+)
+MORE = re.compile(r"^(\s*[,，、]\s*|\s+and\s+|\s+or\s+|\s*[和或与及]\s*)(\d{3})(?!\d)")
 ENTRY_LINK = re.compile(r"#errata-(\d{3})-[\w-]+$")
 
 
@@ -137,6 +140,7 @@ class SeedLinks(SphinxPostTransform):
         source = Path(self.env.doc2path(ERRATA))
         entries = errata_entries(str(source), source.stat().st_mtime)
         labels = self.env.get_domain("std").labels
+        chinese = (self.config.language or "en").startswith("zh")
         for text_node in list(prose_text(self.document)):
             text = str(text_node)
             if not SEED.search(text):
@@ -160,8 +164,9 @@ class SeedLinks(SphinxPostTransform):
                         continue
                     todoc, anchor, _ = labels[label]
                     words = text[start:end]
+                    title = f"勘误：种子文章 {seed}" if chinese else f"Errata: seed {seed}"
                     ref = make_refnode(self.app.builder, docname, todoc, anchor,
-                                       nodes.inline(words, words), title=f"Errata: seed {seed}")
+                                       nodes.inline(words, words), title=title)
                     ref["classes"].append("site-seed-link")
                     pieces.append((start, end, ref))
             split_text(text_node, pieces)
