@@ -1,10 +1,16 @@
 """Re-execute notebooks in place so their committed outputs are fresh and deterministic.
 
 Usage: python tools/execute_notebooks.py [PATH ...]   (folders are searched for *.ipynb)
+       python tools/execute_notebooks.py --cache DIR [PATH ...]
 
 Each notebook runs in its own folder (as nbval and jupyter-book run it), two at a time.
 Metadata that changes from run to run or machine to machine (cell timings, the Python patch
 version, jupytext's authoring notes) is dropped so that diffs show only real changes.
+
+With ``--cache DIR`` the notebooks are not rewritten: each one that has no up-to-date entry in the
+jupyter-cache at DIR (the book's execution cache) is executed, two at a time, and stored there
+exactly as myst-nb would store it. ``make book`` runs this first, because Jupyter Book executes
+notebooks one after another; its builds then find every notebook in the cache.
 """
 
 from __future__ import annotations
@@ -44,6 +50,42 @@ def run(path: Path) -> str:
     return f"executed {path}"
 
 
+def run_for_cache(path: Path) -> tuple[Path, nbformat.NotebookNode, float]:
+    """Execute one notebook as myst-nb does (in its folder); return it with the time it took."""
+    from jupyter_cache.executors.utils import single_nb_execution
+
+    nb = nbformat.read(path, as_version=4)
+    result = single_nb_execution(nb, cwd=str(path.parent), allow_errors=False, timeout=TIMEOUT_S, meta_override=True)
+    if result.err is not None:
+        raise RuntimeError(f"{path}: executing failed\n{result.exc_string}")
+    return path, nb, result.time
+
+
+def fill_cache(cache_dir: Path, paths: list[Path]) -> int:
+    """Execute the notebooks the cache has no match for, two at a time; cache them as myst-nb does."""
+    from jupyter_cache import get_cache
+    from jupyter_cache.base import CacheBundleIn
+
+    cache = get_cache(str(cache_dir))
+
+    def cached(path: Path) -> bool:
+        try:
+            cache.match_cache_notebook(nbformat.read(path, as_version=4))
+        except KeyError:
+            return False
+        return True
+
+    stale = [path for path in paths if not cached(path)]
+    print(f"{len(paths) - len(stale)} notebooks cached, {len(stale)} to execute")
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        for path, nb, seconds in pool.map(run_for_cache, stale):
+            record = cache.add_nb_to_project(str(path.resolve()))
+            cache.cache_notebook_bundle(CacheBundleIn(nb, record.uri, data={"execution_seconds": seconds}),
+                                        check_validity=False, overwrite=True)
+            print(f"executed {path} in {seconds:.1f} s")
+    return 0
+
+
 def collect(args: list[str]) -> list[Path]:
     """Expand folders into their notebooks, skipping checkpoints and build copies."""
     paths: list[Path] = []
@@ -56,10 +98,18 @@ def collect(args: list[str]) -> list[Path]:
 
 def main(argv: list[str]) -> int:
     """Run every notebook named on the command line (default: book/)."""
+    cache_dir = None
+    if argv[:1] == ["--cache"]:
+        if len(argv) < 2:
+            print("--cache needs the cache folder", file=sys.stderr)
+            return 2
+        cache_dir, argv = Path(argv[1]), argv[2:]
     paths = collect(argv)
     if not paths:
         print("no notebooks found", file=sys.stderr)
         return 1
+    if cache_dir is not None:
+        return fill_cache(cache_dir, paths)
     with ProcessPoolExecutor(max_workers=2) as pool:
         for line in pool.map(run, paths):
             print(line)
