@@ -19,7 +19,10 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from bpkit.errors import ArgumentTypeError
+from numpy.typing import ArrayLike
+
+from bpkit.errors import ArgumentTypeError, ArgumentValueError
+from bpkit.validate import as_array, boolean
 
 __all__ = [
     "COLOURS",
@@ -34,6 +37,7 @@ __all__ = [
     "book_style",
     "figure_report",
     "glue",
+    "glue_range",
     "use_book_style",
 ]
 
@@ -93,6 +97,68 @@ def glue(name: str, value: Any, display: bool = True) -> None:
     prefix = "" if display else GLUE_MIME_PREFIX
     metadata["scrapbook"] = {"name": name, "mime_prefix": prefix}
     ipython_display({prefix + mime: data for mime, data in bundle.items()}, raw=True, metadata=metadata)
+
+
+def glue_range(name: str, values: ArrayLike, spec: str, display: bool = True) -> None:
+    """Record the smallest and the largest of ``values`` as ``name_lo`` and ``name_hi``.
+
+    A range quoted in the prose ("from 0.32 to 1 over five seeds") is glued as two numbers, and
+    the words around them stay in the text, where a translation can change them: the prose reads
+    ``from {glue:text}`\\`name_lo\\` to {glue:text}`\\`name_hi\\```. With
+    :math:`v_1, \\dots, v_n` the values, the two records are ``format(min_i v_i, spec)`` and
+    ``format(max_i v_i, spec)``, each written by :func:`glue`.
+
+    Parameters
+    ----------
+    name : str
+        The keys' common prefix; the records are ``name + "_lo"`` and ``name + "_hi"``.
+    values : array_like
+        One or more finite real numbers, of any shape (e.g. one result per seed).
+    spec : str
+        A format specification for both numbers, as in ``format(x, spec)``: ``".2f"``, ``".0%"``,
+        ``".1e"``, ``".2g"``.
+    display : bool
+        Show the two values in the notebook as well (default True, as :func:`glue`).
+
+    Raises
+    ------
+    ArgumentTypeError
+        If ``name`` is not a non-empty string, ``values`` does not hold real numbers, ``spec``
+        is not a string or ``display`` is not a bool.
+    ArgumentValueError
+        If ``values`` is empty or holds NaN or infinity, or ``spec`` is not a valid format
+        specification for a float.
+
+    Notes
+    -----
+    Like :func:`glue`, it returns nothing, so a cell that ends with it shows no extra output.
+
+    Examples
+    --------
+    In a notebook this records ``ch00_acc_lo`` = 0.87 and ``ch00_acc_hi`` = 0.91 (outside one,
+    nothing):
+
+    >>> glue_range("ch00_acc", [0.912, 0.874, 0.9], ".2f", display=False)
+    >>> glue_range("ch00_acc", [0.912, float("nan")], ".2f")
+    Traceback (most recent call last):
+    ...
+    bpkit.errors.ArgumentValueError: glue_range: values must be finite, got 1 NaN or infinite entry
+    """
+    where = "glue_range"
+    if not isinstance(name, str) or not name:
+        raise ArgumentTypeError(f"{where}: name must be a non-empty string, got {name!r}")
+    arr = as_array(values, "values", where)
+    if not isinstance(spec, str):
+        raise ArgumentTypeError(f"{where}: spec must be a format specification string such as '.2f', got {spec!r}")
+    show = boolean(display, "display", where)
+    try:
+        lo, hi = format(float(arr.min()), spec), format(float(arr.max()), spec)
+    except ValueError as exc:
+        raise ArgumentValueError(
+            f"{where}: spec must be a format specification for a float such as '.2f', got {spec!r} ({exc})"
+        ) from exc
+    glue(f"{name}_lo", lo, display=show)
+    glue(f"{name}_hi", hi, display=show)
 
 
 #: Okabe and Ito's palette, chosen to stay distinguishable under the common colour-vision

@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt
 import pytest
 
 from bpkit import notebook
-from bpkit.errors import ArgumentTypeError
+from bpkit.errors import ArgumentTypeError, ArgumentValueError
 
 
 class FakeShell:
@@ -81,6 +81,37 @@ def test_glue_outside_a_kernel_does_nothing(monkeypatch: pytest.MonkeyPatch) -> 
 def test_glue_refuses_bad_arguments(kwargs: dict, needle: str) -> None:
     with pytest.raises(ArgumentTypeError, match=needle):
         notebook.glue(**kwargs)
+
+
+def test_glue_range_records_the_smallest_and_largest_value_formatted(published: list) -> None:
+    assert notebook.glue_range("ch00_err", [[0.25, 0.8], [0.0417, 0.5]], ".0%", display=False) is None
+    (lo, lo_meta), (hi, hi_meta) = published
+    assert lo == {"application/papermill.record/text/plain": "'4%'"}
+    assert hi == {"application/papermill.record/text/plain": "'80%'"}
+    assert lo_meta["scrapbook"]["name"] == "ch00_err_lo" and hi_meta["scrapbook"]["name"] == "ch00_err_hi"
+
+
+def test_glue_range_of_one_value_gives_equal_ends(published: list) -> None:
+    notebook.glue_range("x", 3, ".2g")
+    assert [bundle for bundle, _ in published] == [{"text/plain": "'3'"}, {"text/plain": "'3'"}]
+    assert [meta["scrapbook"]["mime_prefix"] for _, meta in published] == ["", ""]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "needle"),
+    [
+        ({"name": "", "values": [1.0], "spec": ".2f"}, ArgumentTypeError, "name"),
+        ({"name": "x", "values": [], "spec": ".2f"}, ArgumentValueError, "values must not be empty"),
+        ({"name": "x", "values": [1.0, float("nan")], "spec": ".2f"}, ArgumentValueError, "values must be finite"),
+        ({"name": "x", "values": ["a"], "spec": ".2f"}, ArgumentTypeError, "values"),
+        ({"name": "x", "values": [1.0], "spec": 2}, ArgumentTypeError, "spec"),
+        ({"name": "x", "values": [1.0], "spec": ".2d"}, ArgumentValueError, "spec"),
+        ({"name": "x", "values": [1.0], "spec": ".2f", "display": "no"}, ArgumentTypeError, "display"),
+    ],
+)
+def test_glue_range_refuses_bad_arguments(kwargs: dict, error: type, needle: str) -> None:
+    with pytest.raises(error, match=f"glue_range: .*{needle}"):
+        notebook.glue_range(**kwargs)
 
 
 def test_book_style_lines_differ_in_dash_pattern_not_only_colour() -> None:
