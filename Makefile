@@ -30,7 +30,7 @@ BUILD  := _build
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 XDIST  := -n 2 --dist loadscope
 
-.PHONY: help venv cache-guard book book-zh locales test lint unit nbval colab-kernel book-from-outputs notebooks bench clean
+.PHONY: help venv cache-guard book book-en book-zh locales test lint unit nbval colab-kernel book-from-outputs book-en-from-outputs notebooks bench clean
 
 help:
 	@echo "make book       build the HTML book into $(BUILD)/html, 中文版 into $(BUILD)/html/zh (creates $(VENV) if needed)"
@@ -65,10 +65,15 @@ cache-guard: $(STAMP)
 # Both editions: English into $(BUILD)/html, then the Chinese edition (中文版) into $(BUILD)/html/zh.
 # The Chinese build reads the same notebooks through the catalogues in locales/ and takes every
 # output from the execution cache the English build has just filled: it executes nothing.
+# Jupyter Book executes notebooks one after another; tools/execute_notebooks.py first fills the
+# execution cache two at a time, so that both builds (run side by side) only read from it.
 book: cache-guard
-	$(VENV)/bin/jupyter-book build . -W -n --keep-going
-	$(MAKE) --no-print-directory book-zh
+	$(PY) tools/execute_notebooks.py --cache $(BUILD)/.jupyter_cache book
+	$(MAKE) --no-print-directory -j2 book-en book-zh
 	@echo; echo "Open the book: file://$(CURDIR)/$(BUILD)/html/index.html (中文版: $(BUILD)/html/zh/index.html)"
+
+book-en: cache-guard
+	$(VENV)/bin/jupyter-book build . -W -n --keep-going
 
 # ZH_EXECUTE=off builds from the notebooks' committed outputs instead of the cache (make test).
 ZH_EXECUTE ?= cache
@@ -118,9 +123,11 @@ colab-kernel: $(STAMP)
 # (`make book` executes them, through the cache.) Jupyter Book 1 takes no -D, so the build reads
 # a generated copy of _config.yml with execution off and absolute extension paths.
 book-from-outputs: $(STAMP)
+	$(MAKE) --no-print-directory -j2 book-en-from-outputs book-zh ZH_EXECUTE=off
+
+book-en-from-outputs: $(STAMP)
 	$(PY) tools/book_config.py --execute off $(BUILD)/config-from-outputs.yml
 	$(VENV)/bin/jupyter-book build . --config $(BUILD)/config-from-outputs.yml -W -n --keep-going
-	$(MAKE) --no-print-directory book-zh ZH_EXECUTE=off
 
 test: $(STAMP)
 	$(MAKE) --no-print-directory lint

@@ -133,3 +133,13 @@ def test_fill_sets_translations_by_number_and_drops_fuzzy(tmp_path: Path) -> Non
     entries = list(i18n.entries(po))
     assert [(e.msgstr, e.fuzzy) for e in entries] == [("一 {glue:text}`07_optimizers.ipynb::k:s`。", False), ("二。", False)]
     assert i18n.todo(po) == ""
+
+
+@pytest.mark.parametrize(("msgstr", "reported"), [
+    ("**反向传播（backpropagation）**计算梯度。", True),   # closing ** between ） and 计: not bold
+    ("**反向传播（backpropagation）** 计算梯度。", False),
+    ("**反向传播**计算梯度。", False),
+])
+def test_bold_that_would_show_as_asterisks_is_reported(msgstr: str, reported: bool) -> None:
+    entry = _entry("**Backpropagation** computes the gradient.", msgstr)
+    assert any("shows as *" in p for p in i18n.structure_problems(entry)) == reported

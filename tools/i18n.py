@@ -110,6 +110,18 @@ def _outside(text: str) -> str:
     return text
 
 
+def _stray_stars(text: str) -> int:
+    """How many ``*`` CommonMark (as MyST parses it) leaves as text: emphasis that did not render.
+
+    Formulas, roles and code are masked first: a ``*`` in them is not markup.
+    """
+    from markdown_it import MarkdownIt
+
+    masked = _CODE.sub("C", _ROLE.sub("R", _MATH.sub("M", text)))
+    html = MarkdownIt("commonmark").renderInline(masked)
+    return re.sub(r"<[^>]+>", "", html).count("*")
+
+
 def structure_problems(entry: Entry) -> list[str]:
     """What a translation must carry over unchanged from its message, and does not.
 
@@ -136,6 +148,11 @@ def structure_problems(entry: Entry) -> list[str]:
                 if items
             )
             problems.append(f"{what} differ: {detail}")
+    if _stray_stars(target) > _stray_stars(source):
+        problems.append(
+            "bold/italic markup shows as * (it does not render): a closing ** after full-width punctuation needs "
+            "a space or punctuation after it (**梯度（gradient）** 的, not **梯度（gradient）**的)"
+        )
     if _REF_LINK.search(_CODE.sub(" ", _ROLE.sub(" ", target))):
         problems.append("a reference-style link ([text][name]) is lost in translation: use [text](url)")
     bare = _GLUE_BARE.findall(target)

@@ -18,14 +18,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import lru_cache
-from pathlib import Path
 
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.nodes import make_refnode
 
-from site_prose import is_chapter, prose_text, split_text
+from site_prose import is_chapter, prose_text, split_text, stage_css
 
 _DASHES = "-\u2013"
 
@@ -165,10 +164,7 @@ a.site-glossary-link:hover, a.site-glossary-link:focus { color: var(--pst-color-
 
 
 def _write_css(app: Sphinx) -> None:
-    """Put the style beside book_site's staged assets (copied into the built _static folder)."""
-    static = Path(app.outdir).parent / ".offline-assets" / "_static"
-    static.mkdir(parents=True, exist_ok=True)
-    (static / _CSS_NAME).write_text(_CSS, encoding="utf-8")
+    stage_css(app, _CSS_NAME, _CSS)
 
 
 def setup(app: Sphinx) -> dict[str, object]:

@@ -43,6 +43,8 @@ from sphinx.util import logging
 from sphinx.util.i18n import docname_to_domain
 from sphinx.util.nodes import extract_messages
 
+from site_prose import stage_css
+
 # The folder of the Chinese edition inside the English site, and the two editions' labels.
 ZH_FOLDER = "zh"
 EDITIONS = {
@@ -52,6 +54,7 @@ EDITIONS = {
 logger = logging.getLogger(__name__)
 _TEMPLATES = Path(__file__).with_name("templates")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+_LATIN = re.compile(r"[A-Za-z]")
 if JIEBA:
     import jieba
 
@@ -142,9 +145,67 @@ class ReportUntranslated(SphinxTransform):
         if edition(self.config) != "zh":
             return
         table = _translations(self)
+        seen = _seen(self.env)[self.env.docname] = set()
+        # A translated node keeps its English source (rawsource), which is what is extracted here.
         for node, message in extract_messages(self.document):
-            if not node.get("translated") and message not in table and not isinstance(node, nodes.image):
+            if isinstance(node, nodes.image):
+                continue  # alt texts: TranslateAltText
+            if message in table:
+                seen.add(message)
+            elif not node.get("translated") and _LATIN.search(message):
+                # (No Latin letter: a label Sphinx or an extension wrote in Chinese itself, 参数, 练习.)
                 _untranslated(node, message)
+
+
+def _seen(env: object) -> dict[str, set[str]]:
+    """The messages each page of the Chinese edition used, kept in the environment between builds."""
+    if not hasattr(env, "bpkit_i18n_seen"):
+        env.bpkit_i18n_seen = {}  # type: ignore[attr-defined]
+    return env.bpkit_i18n_seen  # type: ignore[attr-defined]
+
+
+def _forget(app: Sphinx, env: object, docname: str) -> None:
+    _seen(env).pop(docname, None)
+
+
+def _write_report(app: Sphinx, exception: Exception | None) -> None:
+    """Write the messages each page used to ``i18n-messages.json`` beside the HTML folder.
+
+    tests/test_built_zh.py compares them with the catalogues: a message no page uses is stale.
+    """
+    if exception is not None or edition(app.config) != "zh" or app.builder.format != "html":
+        return
+    import json
+
+    report = {page: sorted(messages) for page, messages in sorted(_seen(app.env).items())}
+    path = Path(app.outdir).parent / "i18n-messages.json"
+    path.write_text(json.dumps(report, ensure_ascii=False, indent=0), encoding="utf-8")
+
+
+class TranslateTocCaptions(SphinxTransform):
+    """Translate the part captions of the table of contents (Chinese edition).
+
+    sphinx-external-toc inserts the root page's toctrees (priority 100) after Sphinx's ``Locale``
+    has run, so their captions ("Part I: ...") would stay English; the gettext builder does extract
+    them into the root page's catalogue.
+    """
+
+    default_priority = 101
+
+    def apply(self, **kwargs: object) -> None:
+        if edition(self.config) != "zh":
+            return
+        table = _translations(self)
+        seen = _seen(self.env).setdefault(self.env.docname, set())
+        for toctree in self.document.findall(addnodes.toctree):
+            caption = toctree.get("caption")
+            if not caption:
+                continue
+            if caption in table:
+                seen.add(caption)
+                toctree["caption"] = table[caption]
+            elif _LATIN.search(caption):
+                _untranslated(toctree, caption)
 
 
 class TranslateAltText(SphinxTransform):
@@ -156,8 +217,10 @@ class TranslateAltText(SphinxTransform):
         if edition(self.config) != "zh":
             return
         table = _translations(self)
+        seen = _seen(self.env).setdefault(self.env.docname, set())
         for image in _figure_images(self.document):
             if image["alt"] in table:
+                seen.add(image["alt"])
                 image["alt"] = table[image["alt"]]
             elif not _CJK.search(image["alt"]):
                 _untranslated(image, image["alt"])
@@ -194,6 +257,17 @@ def _language_link(app: Sphinx, pagename: str, templatename: str, context: dict,
         context["metatags"] = context.get("metatags", "") + "".join(
             f'<link rel="alternate" hreflang="{lang}" href="{escape(url, quote=True)}" />\n' for lang, url in links
         )
+
+
+# The theme stacks the header's end items; the language link sits in one row with the buttons.
+_CSS_NAME = "site-i18n.css"
+_CSS = """.header-article-items__end { display: flex; align-items: center; gap: 0.25rem; }
+a.bpkit-language { font-size: 0.85rem; white-space: nowrap; }
+"""
+
+
+def _write_css(app: Sphinx) -> None:
+    stage_css(app, _CSS_NAME, _CSS)
 
 
 def _templates(app: Sphinx, config: Config) -> None:
@@ -253,8 +327,13 @@ def setup(app: Sphinx) -> dict[str, object]:
     app.add_transform(KeepOriginal)
     app.add_transform(AltTextIds)
     app.add_transform(ReportUntranslated)
+    app.add_transform(TranslateTocCaptions)
     app.add_transform(TranslateAltText)
     app.connect("config-inited", _templates)
+    app.connect("builder-inited", _write_css)
+    app.add_css_file(_CSS_NAME)
     app.connect("config-inited", _gettext_outputs)
     app.connect("html-page-context", _language_link)
+    app.connect("env-purge-doc", _forget)
+    app.connect("build-finished", _write_report)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

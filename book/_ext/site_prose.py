@@ -104,6 +104,19 @@ def enclosing_block(node: nodes.Node) -> nodes.Element | None:
 TARGET_PAGES = {"book/appendix_glossary", "book/appendix_errata", "book/appendix_faq", "book/appendix_api"}
 
 
+def stage_css(app: object, name: str, css: str) -> None:
+    """Write a small style sheet beside book_site's staged assets (copied into the built _static).
+
+    Connect a function that calls this to ``builder-inited`` and register ``name`` with
+    ``app.add_css_file``.
+    """
+    from pathlib import Path
+
+    static = Path(app.outdir).parent / ".offline-assets" / "_static"  # type: ignore[attr-defined]
+    static.mkdir(parents=True, exist_ok=True)
+    (static / name).write_text(css, encoding="utf-8")
+
+
 def _note_reread(app: object, env: object, docnames: list[str]) -> None:
     app._site_targets_reread = bool(TARGET_PAGES.intersection(docnames))  # type: ignore[attr-defined]
 
