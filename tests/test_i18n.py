@@ -83,6 +83,7 @@ MISTAKES = [
     (RIGHT.replace("0.1$ 的", "0.1$、共 2 次的"), "numbers differ"),
     (RIGHT.replace("梯度下降", "梯度下滑"), "'gradient descent' is 梯度下降"),
     (RIGHT.replace("学习率", "步长"), "'learning rate' is 学习率"),
+    ("3. " + RIGHT, "starts like a Markdown list"),
 ]
 
 

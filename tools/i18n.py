@@ -46,6 +46,8 @@ _ROLE = re.compile(r"\{([a-z:-]+)\}`([^`]*)`")
 _CODE = re.compile(r"(?<![}`])`([^`]+)`")
 _LINK = re.compile(r"\]\(([^)\s]+)\)")
 _REF_LINK = re.compile(r"\]\[[^\]]*\]")
+# A translation is parsed as a Markdown block of its own: "3. 在线阅读" would become a list.
+_BLOCK_START = re.compile(r"\s*(?:\d+[.)]\s|[-*+]\s|>\s|#)")
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*(?![\w])")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _GLUE_BARE = re.compile(r"\{glue:text\}`([^`:]+)`")
@@ -153,6 +155,9 @@ def structure_problems(entry: Entry) -> list[str]:
             "bold/italic markup shows as * (it does not render): a closing ** after full-width punctuation needs "
             "a space or punctuation after it (**梯度（gradient）** 的, not **梯度（gradient）**的)"
         )
+    if _BLOCK_START.match(target):
+        problems.append("starts like a Markdown list, quote or heading, so it would not render as this text: "
+                        "escape the marker (3\\. 在线阅读)")
     if _REF_LINK.search(_CODE.sub(" ", _ROLE.sub(" ", target))):
         problems.append("a reference-style link ([text][name]) is lost in translation: use [text](url)")
     bare = _GLUE_BARE.findall(target)

@@ -311,7 +311,7 @@ def setup(app: Sphinx) -> dict[str, object]:
     The reader's links live in modules of their own: glossary terms (site_glossary), seed
     references to the errata (site_seeds) and bpkit names to the API reference (site_api_links).
     """
-    for module in ("site_prose", "site_glossary", "site_seeds", "site_api_links", "site_i18n"):
+    for module in ("site_prose", "site_glossary", "site_seeds", "site_api_links", "site_i18n", "site_speed"):
         app.setup_extension(module)
     app.connect("config-inited", _stage, priority=900)
     app.connect("config-inited", _theme_defaults, priority=900)

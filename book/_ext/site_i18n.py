@@ -83,11 +83,20 @@ def _in_output(node: nodes.Node) -> bool:
 
 
 class KeepOriginal(SphinxTransform):
-    """Mark outputs, docstrings and glossary terms as not translatable (before ``Locale``, 20)."""
+    """Mark outputs, docstrings and glossary terms as not translatable (before ``Locale``, 20).
+
+    In the Chinese edition it also starts the page's record of the messages it uses with its alt
+    texts, which ``Locale`` replaces.
+    """
 
     default_priority = 19
 
     def apply(self, **kwargs: object) -> None:
+        if edition(self.config) == "zh":
+            table = _translations(self)
+            _seen(self.env)[self.env.docname] = {
+                image["alt"] for image in _figure_images(self.document) if image["alt"] in table
+            }
         for node in self.document.findall(nodes.TextElement):
             source = node.source or ""
             docstring = "docstring of " in source or "<autosummary>" in source
@@ -145,7 +154,7 @@ class ReportUntranslated(SphinxTransform):
         if edition(self.config) != "zh":
             return
         table = _translations(self)
-        seen = _seen(self.env)[self.env.docname] = set()
+        seen = _seen(self.env).setdefault(self.env.docname, set())
         # A translated node keeps its English source (rawsource), which is what is extracted here.
         for node, message in extract_messages(self.document):
             if isinstance(node, nodes.image):
@@ -314,6 +323,10 @@ class ChineseSearch(SearchChinese):
             for name in chinese_names(chinese):
                 if _CJK.search(name):
                     jieba.add_word(name)
+
+    def stem(self, word: str) -> str:
+        """Chinese words as they are (the English stemmer only slowed them down); Latin as Sphinx does."""
+        return word if _CJK.search(word) else super().stem(word)
 
     def split(self, input: str) -> list[str]:
         chinese = list(jieba.cut_for_search(input))
