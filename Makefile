@@ -27,6 +27,8 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 BUILD  := _build
+# Jupyter Book's command line, minus a slow import it does not need (tools/run_jupyter_book.py).
+JB     := $(PY) tools/run_jupyter_book.py
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 XDIST  := -n 2 --dist loadscope
 
@@ -68,18 +70,25 @@ cache-guard: $(STAMP)
 # Jupyter Book executes notebooks one after another; tools/execute_notebooks.py first fills the
 # execution cache two at a time, so that both builds (run side by side) only read from it.
 book: cache-guard
-	$(PY) tools/execute_notebooks.py --cache $(BUILD)/.jupyter_cache book
+	$(MAKE) --no-print-directory $(FILLED)
 	$(MAKE) --no-print-directory -j2 book-en book-zh
 	@echo; echo "Open the book: file://$(CURDIR)/$(BUILD)/html/index.html (中文版: $(BUILD)/html/zh/index.html)"
 
+# The cache is filled once per change of a notebook (cache-guard empties it when bpkit changes).
+NOTEBOOKS := $(sort $(wildcard book/*.ipynb))
+FILLED := $(BUILD)/.jupyter_cache/.filled
+$(FILLED): $(NOTEBOOKS)
+	$(PY) tools/execute_notebooks.py --cache $(BUILD)/.jupyter_cache book
+	touch $@
+
 book-en: cache-guard
-	$(VENV)/bin/jupyter-book build . -W -n --keep-going
+	$(JB) build . -W -n --keep-going
 
 # ZH_EXECUTE=off builds from the notebooks' committed outputs instead of the cache (make test).
 ZH_EXECUTE ?= cache
 book-zh: $(STAMP)
 	$(PY) tools/book_config.py --edition zh --execute $(ZH_EXECUTE) $(BUILD)/config-zh.yml
-	$(VENV)/bin/jupyter-book build . --config $(BUILD)/config-zh.yml --path-output $(BUILD)/zh -W -n --keep-going
+	$(JB) build . --config $(BUILD)/config-zh.yml --path-output $(BUILD)/zh -W -n --keep-going
 	rm -rf $(BUILD)/html/zh && mkdir -p $(BUILD)/html && cp -a $(BUILD)/zh/_build/html $(BUILD)/html/zh
 
 # The Chinese edition's catalogues: extract the messages of the English sources again and merge
@@ -127,7 +136,7 @@ book-from-outputs: $(STAMP)
 
 book-en-from-outputs: $(STAMP)
 	$(PY) tools/book_config.py --execute off $(BUILD)/config-from-outputs.yml
-	$(VENV)/bin/jupyter-book build . --config $(BUILD)/config-from-outputs.yml -W -n --keep-going
+	$(JB) build . --config $(BUILD)/config-from-outputs.yml -W -n --keep-going
 
 test: $(STAMP)
 	$(MAKE) --no-print-directory lint

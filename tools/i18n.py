@@ -301,8 +301,8 @@ def update() -> None:
     config = BUILD / "config-gettext.yml"
     out = BUILD / "gettext-build"
     subprocess.run([python, str(ROOT / "tools" / "book_config.py"), "--execute", "off", str(config)], check=True)
-    jupyter_book = Path(python).with_name("jupyter-book")
-    subprocess.run([str(jupyter_book), "build", str(ROOT), "--config", str(config), "--path-output", str(out),
+    jupyter_book = [python, str(ROOT / "tools" / "run_jupyter_book.py")]
+    subprocess.run([*jupyter_book, "build", str(ROOT), "--config", str(config), "--path-output", str(out),
                     "--builder", "custom", "--custom-builder", "gettext", "-W", "-n", "--keep-going"],
                    check=True, cwd=ROOT)
     intl = Path(python).with_name("sphinx-intl")

@@ -149,9 +149,11 @@ def _finish_pages(app: Sphinx, exception: Exception | None) -> None:
         return
     outdir = Path(app.outdir)
     chinese_edition = (app.config.language or "en").startswith("zh")
-    for page in outdir.rglob("*.html"):
-        # The Chinese edition's pages (zh/, a build of its own) are not this build's to change.
-        if "_static" in page.parts or page.relative_to(outdir).parts[0] == "zh":
+    # Only the pages this build wrote (a build with nothing to do rewrites just the index pages);
+    # the Chinese edition's pages (zh/) are a build of their own.
+    for name in sorted(getattr(app, "bpkit_written", ())):
+        page = outdir / f"{name}.html"
+        if not page.is_file():
             continue
         text = page.read_text(encoding="utf-8")
         # A Chinese page is zh-Hans as a whole (<html lang="zh-CN">): no run needs marking.
@@ -159,6 +161,13 @@ def _finish_pages(app: Sphinx, exception: Exception | None) -> None:
         if marked != text:
             page.write_text(marked, encoding="utf-8")
     _subset_icon_fonts(Path(app.outdir))
+
+
+def _note_written(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: object) -> None:
+    """Remember each page this build writes, for _finish_pages."""
+    if not hasattr(app, "bpkit_written"):
+        app.bpkit_written = set()  # type: ignore[attr-defined]
+    app.bpkit_written.add(pagename)  # type: ignore[attr-defined]
 
 
 def _description(doctree: object) -> str:
@@ -265,6 +274,11 @@ def _subset_icon_fonts(outdir: Path) -> None:
         names = {sel.strip().removeprefix(".").split(":")[0].removeprefix("fa-") for sel in selectors.split(",")}
         if names & used:
             codepoints.add(int(code, 16))
+    # A build that wrote few pages finds the fonts as the last build left them: skip the work (woff2
+    # compression takes seconds) when they were subset for the same glyphs and are unchanged since.
+    marker = fonts / ".bpkit-subset"
+    if marker.is_file() and marker.read_text(encoding="utf-8") == _font_state(codepoints, fonts):
+        return
     source = Path(importlib.util.find_spec("pydata_sphinx_theme").origin).parent  # type: ignore[union-attr,arg-type]
     originals = source / "theme" / "pydata_sphinx_theme" / "static" / "vendor" / "fontawesome" / "webfonts"
     for font in sorted(fonts.iterdir()):
@@ -279,6 +293,13 @@ def _subset_icon_fonts(outdir: Path) -> None:
         subsetter.populate(unicodes=sorted(codepoints) or [0x20])
         subsetter.subset(tt)
         subset.save_font(tt, str(font), options)
+    marker.write_text(_font_state(codepoints, fonts), encoding="utf-8")
+
+
+def _font_state(codepoints: set[int], fonts: Path) -> str:
+    """The glyphs kept and the font files' sizes: what a subset of the fonts is recognised by."""
+    sizes = " ".join(f"{f.name}:{f.stat().st_size}" for f in sorted(fonts.iterdir()) if f.suffix in (".woff2", ".ttf"))
+    return " ".join(f"{c:x}" for c in sorted(codepoints)) + "\n" + sizes
 
 
 _LITERAL = re.compile(r"(``.*?``|`[^`]*`)")
@@ -317,6 +338,7 @@ def setup(app: Sphinx) -> dict[str, object]:
     app.connect("config-inited", _theme_defaults, priority=900)
     app.connect("html-page-context", _drop_thebe)
     app.connect("html-page-context", _meta_tags)
+    app.connect("html-page-context", _note_written)
     app.connect("autodoc-process-docstring", _docstring_bars)
     app.connect("build-finished", _finish_pages)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

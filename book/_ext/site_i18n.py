@@ -191,6 +191,25 @@ def _write_report(app: Sphinx, exception: Exception | None) -> None:
     path.write_text(json.dumps(report, ensure_ascii=False, indent=0), encoding="utf-8")
 
 
+class DetachTranslations(SphinxTransform):
+    """Let translated nodes belong to the page, not to the scrap documents their text was parsed in.
+
+    Sphinx's ``Locale`` parses each translation as a small document of its own and moves its nodes
+    into the page; they kept a reference to that document, whose settings hold the whole build
+    environment. Every page's saved doctree then carried copies of the environment: 5-8 MB a page,
+    101 MB in all, and 26 s of a 37 s rebuild went to loading them.
+    """
+
+    default_priority = 22
+
+    def apply(self, **kwargs: object) -> None:
+        if edition(self.config) != "zh":
+            return
+        for node in self.document.findall():
+            if getattr(node, "_document", None) not in (None, self.document):
+                node._document = None  # type: ignore[attr-defined]  # its parents lead to the page
+
+
 class TranslateTocCaptions(SphinxTransform):
     """Translate the part captions of the table of contents (Chinese edition).
 
@@ -340,6 +359,7 @@ def setup(app: Sphinx) -> dict[str, object]:
     app.add_transform(KeepOriginal)
     app.add_transform(AltTextIds)
     app.add_transform(ReportUntranslated)
+    app.add_transform(DetachTranslations)
     app.add_transform(TranslateTocCaptions)
     app.add_transform(TranslateAltText)
     app.connect("config-inited", _templates)

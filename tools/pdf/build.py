@@ -227,9 +227,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
     start = time.monotonic()
-    jupyter_book = Path(sys.executable).with_name("jupyter-book")
     command = [
-        str(jupyter_book), "build", str(ROOT), "--builder", "latex",
+        sys.executable, str(ROOT / "tools" / "run_jupyter_book.py"), "build", str(ROOT), "--builder", "latex",
         "--config", str(config_path), "--path-output", str(OUT), "-n", "--keep-going",
     ]
     if not args.lenient:
