@@ -3,7 +3,8 @@
 Needs Debian's `chromium` (apt-get install chromium) and the HTML from `make book` (or set BOOK_HTML
 to another build's html folder). Playwright
 drives that browser; it never downloads one of its own. Each page is checked for typeset math,
-loaded images, JavaScript errors, requests to other hosts, figure alt text and heading order.
+loaded images, JavaScript errors, requests to other hosts, figure alt text and heading order, and at
+both widths for the figure rule (tests/test_browser_figures.py) and formulas cut off.
 Screenshots of three pages are saved under _build/screenshots/ for a person to look at.
 """
 
@@ -12,9 +13,11 @@ from __future__ import annotations
 import gzip
 import itertools
 import time
+from collections.abc import Iterator
 
 import browser_support
 import pytest
+from test_browser_figures import figure_problems, write_measurements
 
 from book_layout import toc_entries
 
@@ -97,6 +100,14 @@ HEAD_JS = """() => {
 }"""
 
 
+@pytest.fixture(scope="module")
+def measured() -> Iterator[dict]:
+    """Every figure's numbers (test_browser_figures), written to figure_legibility.json at the end."""
+    table: dict = {}
+    yield table
+    write_measurements(table)
+
+
 def test_favicon_and_preview_image_are_served(browser: object, server: str) -> None:
     page = browser.new_page()
     try:
@@ -153,7 +164,7 @@ def _open(
 
 
 @pytest.mark.parametrize("entry", toc_entries())
-def test_page_as_a_reader_sees_it(browser: object, server: str, entry: str) -> None:
+def test_page_as_a_reader_sees_it(browser: object, server: str, measured: dict, entry: str) -> None:
     started = time.time() - 1
     page, seen = _open(browser, server, f"{entry}.html")
     try:
@@ -186,6 +197,8 @@ def test_page_as_a_reader_sees_it(browser: object, server: str, entry: str) -> N
         assert not broken, f"images that did not load: {broken}"
         a11y = page.evaluate(ACCESSIBILITY_JS)
         assert not a11y["badImages"], f"images without real alt text: {a11y['badImages']}"
+        figures = figure_problems(page, entry, 1280, measured)
+        assert not figures, "the figure rule:\n" + "\n".join(figures)
         assert a11y["figuresWithoutText"] == 0, "a figure has neither caption nor alt text"
         levels = a11y["levels"]
         assert levels and levels[0] == 1 and levels.count(1) == 1, f"one h1 first: {levels}"
@@ -298,9 +311,12 @@ def test_one_header_and_no_second_search_box(browser: object, server: str) -> No
 
 
 @pytest.mark.parametrize("entry", toc_entries())
-def test_no_formula_is_cut_off_on_a_phone(browser: object, server: str, entry: str) -> None:
+def test_page_on_a_phone(browser: object, server: str, measured: dict, entry: str) -> None:
+    """At 390 px no formula is cut off and every figure meets the figure rule."""
     page, _ = _open(browser, server, f"{entry}.html", PHONE)
     try:
+        figures = figure_problems(page, entry, 390, measured)
+        assert not figures, "the figure rule:\n" + "\n".join(figures)
         if page.locator(".math").count() == 0:
             return
         page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise")

@@ -1,6 +1,7 @@
 """The book's figure rule, checked where the reader meets it: every figure of every page, in Chromium.
 
-The rule (bpkit.notebook; /work/coord/FIGURES.md gives the reasoning):
+The rule (bpkit.notebook; /work/coord/FIGURES.md gives the reasoning), checked by tests/test_browser.py
+on every figure in the two visits it makes of every page (1280 and 390 px wide):
 
 - R1 legibility: the smallest text of a figure, as displayed, is at least ``MIN_TEXT_PX[w]`` CSS px
   (font size) in a window ``w`` px wide: 11 px at 1280 (desktop), 9 px at 390 (phone). The size is
@@ -18,25 +19,16 @@ Needs Debian's `chromium`; skipped with one line without it, required under CI=t
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import browser_support
 import pytest
 
-from book_layout import ROOT, load_notebook, toc_entries
+from book_layout import ROOT, load_notebook
 from bpkit.notebook import MIN_TEXT_PX, REPORT_KEY
 
-pytestmark = pytest.mark.browser
-
-CHROMIUM = browser_support.chromium()
-
 HTML = browser_support.HTML
-WINDOWS = {
-    1280: {"viewport": {"width": 1280, "height": 900}},
-    390: {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
-}
 #: Where each page's measurements are written, for a person (and the closing note) to read.
 MEASUREMENTS = HTML.parent / "figure_legibility.json"
 
@@ -45,15 +37,6 @@ FIGURES_JS = """() => [...document.querySelectorAll('main img')]
   .map(i => ({src: i.currentSrc || i.src, complete: i.complete, natural: i.naturalWidth,
               shown: i.getBoundingClientRect().width,
               hidden: i.getBoundingClientRect().width === 0 || i.offsetParent === null}))"""
-
-
-@pytest.fixture(scope="module")
-def measured() -> Iterator[dict]:
-    """Every figure's numbers, written to MEASUREMENTS once the module is done."""
-    table: dict = {}
-    yield table
-    if table:
-        MEASUREMENTS.write_text(json.dumps(table, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
 
 def figure_record(png: Path) -> dict | None:
@@ -97,18 +80,14 @@ def test_the_check_fails_what_breaks_the_rule() -> None:
     assert "no bpkit-figure record" in check_figure(None, 1000, 500, 1280)[0][0]
 
 
-@pytest.mark.parametrize("window", sorted(WINDOWS, reverse=True))
-@pytest.mark.parametrize("entry", toc_entries())
-def test_every_figure_meets_the_rule(browser: object, server: str, measured: dict, entry: str, window: int) -> None:
-    page = browser.new_page(**WINDOWS[window])
-    try:
-        page.goto(f"{server}/{entry}.html", wait_until="load")
-        page.wait_for_function(
-            "() => [...document.images].every(i => i.complete)", timeout=60_000
-        )
-        figures = page.evaluate(FIGURES_JS)
-    finally:
-        page.close()
+def figure_problems(page: object, entry: str, window: int, measured: dict) -> list[str]:
+    """The rule's verdict on every figure of ``page`` (``entry`` open at ``window`` px), recorded in ``measured``.
+
+    tests/test_browser.py calls this in the visits it makes anyway: the desktop reader's (1280 px)
+    and the phone reader's (390 px).
+    """
+    page.wait_for_function("() => [...document.images].every(i => i.complete)", timeout=60_000)
+    figures = page.evaluate(FIGURES_JS)
     source = ROOT / f"{entry}.ipynb"
     if source.is_file() and any(
         "image/png" in out.get("data", {}) for cell in load_notebook(source)["cells"] for out in cell.get("outputs", [])
@@ -125,5 +104,16 @@ def test_every_figure_meets_the_rule(browser: object, server: str, measured: dic
             "shown_px": round(fig["shown"]), "png_px": fig["natural"],
             "min_text_px": None if text_px is None else round(text_px, 1),
         }
-        problems += [f"figure {k + 1} ({name[:12]}): {w}" for w in wrong]
-    assert not problems, f"{entry} at {window} px:\n" + "\n".join(problems)
+        problems += [f"figure {k + 1} ({name[:12]}) at {window} px: {w}" for w in wrong]
+    return problems
+
+
+def write_measurements(table: dict) -> None:
+    """Merge ``table`` into MEASUREMENTS (each test worker writes the pages it checked)."""
+    if not table:
+        return
+    old = json.loads(MEASUREMENTS.read_text(encoding="utf-8")) if MEASUREMENTS.is_file() else {}
+    for entry, figures in table.items():
+        for name, windows in figures.items():
+            old.setdefault(entry, {}).setdefault(name, {}).update(windows)
+    MEASUREMENTS.write_text(json.dumps(old, indent=1, sort_keys=True) + "\n", encoding="utf-8")

@@ -9,6 +9,7 @@ after an exercise check's message).
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import sys
@@ -186,7 +187,9 @@ def _numbered_chapters() -> list[str]:
     return [c["file"] for part in toc["parts"] if part.get("numbered") for c in part["chapters"]]
 
 
+@functools.cache
 def _soup(entry: str) -> BeautifulSoup:
+    """The parsed page, once per test process (the tests only read it; parsing a chapter takes ~1 s)."""
     return BeautifulSoup((HTML / f"{entry}.html").read_text(encoding="utf-8"), "html.parser")
 
 

@@ -36,12 +36,13 @@ ENTRIES = toc_entries()
 pytestmark = pytest.mark.built_book
 
 
-@cache
 def _html(edition: str, entry: str) -> str:
     return (EDITIONS[edition] / f"{entry}.html").read_text(encoding="utf-8")
 
 
+@cache
 def _soup(edition: str, entry: str) -> BeautifulSoup:
+    """The parsed page, once per test process; the tests only read it."""
     return BeautifulSoup(_html(edition, entry), "html.parser")
 
 
@@ -73,13 +74,14 @@ def test_each_page_links_to_the_same_page_in_the_other_edition(entry: str, editi
     assert soup.html["lang"].startswith("zh" if edition == "zh" else "en")
 
 
-def _prose_blocks(soup: BeautifulSoup, entry: str) -> list[str]:
+@cache
+def _prose_blocks(edition: str, entry: str) -> tuple[str, ...]:
     """Texts of the article's paragraphs, list items, captions and definitions that a translator writes.
 
     Left out: code, printed output, math, the API reference's docstrings, the bibliography, and the
     glossary's English terms (which stay English in both editions).
     """
-    article = _article(soup)
+    article = _article(BeautifulSoup(_html(edition, entry), "html.parser"))  # a copy of its own: cut below
     for tag in article.select("pre, code, script, style, .math, .cell_output, dl.py, .citation, "
                               "div.bibliography, dl.glossary > dt, span.pasted-text"):
         tag.decompose()
@@ -90,10 +92,10 @@ def _prose_blocks(soup: BeautifulSoup, entry: str) -> list[str]:
         text = " ".join(tag.get_text(" ").split())
         if text:
             blocks.append(text)
-    return blocks
+    return tuple(blocks)
 
 
-def _english(blocks: list[str]) -> list[str]:
+def _english(blocks: tuple[str, ...]) -> list[str]:
     return [b[:80] for b in blocks if not CJK.search(b) and len(LATIN_WORD.findall(b)) >= 6]
 
 
@@ -104,7 +106,7 @@ API = "book/appendix_api"
 
 @pytest.mark.parametrize("entry", [e for e in ENTRIES if e != API])
 def test_chinese_pages_have_no_english_paragraph_left(entry: str) -> None:
-    english = _english(_prose_blocks(_soup("zh", entry), entry))
+    english = _english(_prose_blocks("zh", entry))
     assert not english, f"{len(english)} English paragraphs: {english[:3]}"
 
 
@@ -120,7 +122,7 @@ RAW = re.compile(r"\*\*|\{(?:glue|doc|ref|numref|cite|term|eq)[:}]|`|No key foun
 
 @pytest.mark.parametrize("entry", ENTRIES)
 def test_chinese_prose_has_no_raw_markup_or_unresolved_glue(entry: str) -> None:
-    raw = [m.string[max(0, m.start() - 20): m.end() + 20] for b in _prose_blocks(_soup("zh", entry), entry)
+    raw = [m.string[max(0, m.start() - 20): m.end() + 20] for b in _prose_blocks("zh", entry)
            for m in RAW.finditer(b)]
     assert not raw, f"raw markup in the Chinese text: {raw[:5]}"
 

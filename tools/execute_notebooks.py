@@ -3,7 +3,9 @@
 Usage: python tools/execute_notebooks.py [PATH ...]   (folders are searched for *.ipynb)
        python tools/execute_notebooks.py --cache DIR [PATH ...]
 
-Each notebook runs in its own folder (as nbval and jupyter-book run it), two at a time.
+Each notebook runs in its own folder (as nbval and jupyter-book run it), two at a time, the longest
+first (by the seconds each took when last executed in place, kept in tools/notebook_seconds.json,
+which this script rewrites then): with the long ones last, one worker would idle at the end.
 Metadata that changes from run to run or machine to machine (cell timings, the Python patch
 version, jupytext's authoring notes) is dropped so that diffs show only real changes.
 
@@ -15,6 +17,7 @@ notebooks one after another; its builds then find every notebook in the cache.
 
 from __future__ import annotations
 
+import json
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -22,6 +25,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
+SECONDS = Path(__file__).with_name("notebook_seconds.json")
 KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
 TIMEOUT_S = 120
 
@@ -38,8 +42,11 @@ def normalise(nb: nbformat.NotebookNode) -> None:
     nb.nbformat, nb.nbformat_minor = 4, 4
 
 
-def run(path: Path) -> str:
+def run(path: Path) -> tuple[Path, float]:
     """Execute one notebook in its own folder and write it back with normalised metadata."""
+    import time
+
+    start = time.monotonic()
     nb = nbformat.read(path, as_version=4)
     normalise(nb)
     client = NotebookClient(nb, timeout=TIMEOUT_S, kernel_name="python3",
@@ -47,7 +54,20 @@ def run(path: Path) -> str:
     client.execute()
     normalise(nb)
     nbformat.write(nb, path)
-    return f"executed {path}"
+    return path, time.monotonic() - start
+
+
+def longest_first(paths: list[Path]) -> list[Path]:
+    """``paths`` ordered by their last execution time, longest first; unknown ones first of all."""
+    known = json.loads(SECONDS.read_text(encoding="utf-8")) if SECONDS.is_file() else {}
+    return sorted(paths, key=lambda p: -known.get(p.name, float("inf")))
+
+
+def record_seconds(seconds: dict[str, float]) -> None:
+    """Merge the measured execution times (whole seconds) into SECONDS."""
+    known = json.loads(SECONDS.read_text(encoding="utf-8")) if SECONDS.is_file() else {}
+    known.update({name: round(value) for name, value in seconds.items()})
+    SECONDS.write_text(json.dumps(dict(sorted(known.items())), indent=1) + "\n", encoding="utf-8")
 
 
 def run_for_cache(path: Path) -> tuple[Path, nbformat.NotebookNode, float]:
@@ -78,7 +98,7 @@ def fill_cache(cache_dir: Path, paths: list[Path]) -> int:
     stale = [path for path in paths if not cached(path)]
     print(f"{len(paths) - len(stale)} notebooks cached, {len(stale)} to execute")
     with ProcessPoolExecutor(max_workers=2) as pool:
-        for path, nb, seconds in pool.map(run_for_cache, stale):
+        for path, nb, seconds in pool.map(run_for_cache, longest_first(stale)):
             record = cache.add_nb_to_project(str(path.resolve()))
             cache.cache_notebook_bundle(CacheBundleIn(nb, record.uri, data={"execution_seconds": seconds}),
                                         check_validity=False, overwrite=True)
@@ -110,9 +130,12 @@ def main(argv: list[str]) -> int:
         return 1
     if cache_dir is not None:
         return fill_cache(cache_dir, paths)
+    measured = {}
     with ProcessPoolExecutor(max_workers=2) as pool:
-        for line in pool.map(run, paths):
-            print(line)
+        for path, seconds in pool.map(run, longest_first(paths)):
+            print(f"executed {path} in {seconds:.1f} s")
+            measured[path.name] = seconds
+    record_seconds(measured)
     return 0
 
 
