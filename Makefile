@@ -32,7 +32,7 @@ JB     := $(PY) tools/run_jupyter_book.py
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 XDIST  := -n 2 --dist loadscope
 
-.PHONY: help venv cache-guard book book-en book-zh locales test lint unit nbval colab-kernel book-from-outputs book-en-from-outputs notebooks bench clean
+.PHONY: help venv cache-guard book book-en book-zh locales test test-code test-notebooks lint unit nbval colab-kernel book-from-outputs book-en-from-outputs notebooks bench clean
 
 help:
 	@echo "make book       build the HTML book into $(BUILD)/html, 中文版 into $(BUILD)/html/zh (creates $(VENV) if needed)"
@@ -138,17 +138,24 @@ book-en-from-outputs: $(STAMP)
 	$(PY) tools/book_config.py --execute off $(BUILD)/config-from-outputs.yml
 	$(JB) build . --config $(BUILD)/config-from-outputs.yml -W -n --keep-going
 
+# Stages that do not depend on each other run side by side, to use both cores through the waits
+# (pip downloading the Colab kernel's packages, a test worker finishing a long notebook alone).
 test: $(STAMP)
-	$(MAKE) --no-print-directory lint
-	$(PY) -m pytest $(UNIT)
-	$(MAKE) --no-print-directory colab-kernel
+	$(MAKE) --no-print-directory -j2 test-code colab-kernel
 	JUPYTER_PATH=$(CURDIR)/$(COLAB_VENV)/share/jupyter $(PY) -m pytest -q -rs -m colab tests
-	JUPYTER_PATH=$(CURDIR)/$(COLAB_VENV)/share/jupyter $(PY) -m pytest -q --nbval $(COLAB_KERNEL) $(XDIST) book
-	@# Chapter 11 again in the full environment, where its PyTorch cell runs (and asserts) too.
-	$(PY) -m pytest -q $(NBVAL) book/11_frameworks.ipynb
-	$(MAKE) --no-print-directory book-from-outputs
+	$(MAKE) --no-print-directory -j2 test-notebooks book-from-outputs
 	@# Two workers, each with its own server and browser: the pages are checked one test per page.
 	$(PY) -m pytest -q -rs -m "built_book or browser" -n 2 --dist load tests
+
+# Lint, then the unit tests and doctests.
+test-code: lint
+	$(PY) -m pytest $(UNIT)
+
+# Strict nbval on every notebook in the Colab-like kernel, then chapter 11 again in the full
+# environment, where its PyTorch cell runs (and asserts) too. Needs `make colab-kernel` first.
+test-notebooks: $(STAMP)
+	JUPYTER_PATH=$(CURDIR)/$(COLAB_VENV)/share/jupyter $(PY) -m pytest -q --nbval $(COLAB_KERNEL) $(XDIST) book
+	$(PY) -m pytest -q $(NBVAL) book/11_frameworks.ipynb
 
 # The whole book as one PDF, $(BUILD)/pdf/book.pdf (tools/pdf/build.py: XeLaTeX from the notebooks'
 # committed outputs, nothing is executed). Needs the TeX packages listed in README.md, section "PDF".

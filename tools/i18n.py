@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import shutil
 import subprocess
 import sys
 from collections import Counter
@@ -301,6 +302,7 @@ def update() -> None:
     config = BUILD / "config-gettext.yml"
     out = BUILD / "gettext-build"
     subprocess.run([python, str(ROOT / "tools" / "book_config.py"), "--execute", "off", str(config)], check=True)
+    shutil.rmtree(out, ignore_errors=True)  # read every page again: what is translatable may have changed
     jupyter_book = [python, str(ROOT / "tools" / "run_jupyter_book.py")]
     subprocess.run([*jupyter_book, "build", str(ROOT), "--config", str(config), "--path-output", str(out),
                     "--builder", "custom", "--custom-builder", "gettext", "-W", "-n", "--keep-going"],

@@ -12,7 +12,7 @@ transform, so that it is neither extracted into the catalogues nor replaced):
 - cell outputs, except figure captions and alt texts: printed output is the program's, and a table
   a cell prints changes with the numbers, which would put a stale message in the catalogue;
 - the API reference's docstrings (``help()`` shows them in English, and the reference must say
-  what ``help()`` says);
+  what ``help()`` says), with the field labels Sphinx writes into them in the edition's language;
 - display formulas: the notation is the same in both editions;
 - the glossary's English terms: each entry keeps its anchor (``term-backpropagation``) in both
   editions, and its definition, which starts with the Chinese name, is translated.
@@ -99,7 +99,9 @@ class KeepOriginal(SphinxTransform):
             }
         for node in self.document.findall(nodes.TextElement):
             source = node.source or ""
-            docstring = "docstring of " in source or "<autosummary>" in source
+            # An object's description in the API reference: its docstring, and the field labels
+            # (Parameters, Returns) that Sphinx itself writes in the edition's language.
+            docstring = "docstring of " in source or "<autosummary>" in source or _ancestor(node, addnodes.desc)
             glossary_term = isinstance(node, nodes.term) and _ancestor(node, addnodes.glossary)
             output = _in_output(node) and not _ancestor(node, nodes.caption)
             formula = isinstance(node, nodes.math_block)  # notation is the same in both editions
