@@ -44,6 +44,17 @@ def test_every_message_is_translated_and_none_is_fuzzy_or_obsolete(path: Path) -
 
 
 @pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: p.stem)
+def test_the_header_is_the_books_and_not_fuzzy(path: Path) -> None:
+    from babel.messages.pofile import read_po
+
+    with path.open("rb") as f:
+        catalog = read_po(f)
+    assert not catalog.fuzzy, "the header is marked fuzzy (GNU gettext would ignore it): tools/i18n.py update"
+    assert catalog.project.startswith("Backpropagation") and catalog.locale.language == "zh"
+    assert "Project name not set" not in catalog.header_comment
+
+
+@pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: p.stem)
 def test_translations_keep_formulas_references_code_and_numbers(path: Path) -> None:
     found = [f"{e.msgid[:50]!r}: {p}" for e in i18n.entries(path) if e.msgstr for p in i18n.structure_problems(e)]
     assert not found, "\n".join(found)

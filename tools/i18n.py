@@ -222,6 +222,37 @@ def qualify(text: str, page: str) -> str:
     return _GLUE_BARE.sub(lambda m: f"{{glue:text}}`{page}.ipynb::{m.group(1)}:s`", text)
 
 
+HEADER = """\
+# The Chinese edition (中文版) of "Backpropagation and Gradient Descent, Executed": one page's messages.
+# Made by `make locales` (tools/i18n.py) from the English sources; translate with tools/i18n.py todo/fill.
+#"""
+
+
+def tidy_headers() -> int:
+    """Give every catalogue a real header: the book's name and team, not a template's fuzzy one.
+
+    sphinx-intl copies the template's header, marked fuzzy ("Project name not set"); GNU gettext
+    ignores a fuzzy header, and with it the catalogue's character set. Returns how many changed.
+    """
+    from babel.messages.pofile import read_po, write_po
+
+    changed = 0
+    for path in catalogues():
+        with path.open("rb") as f:
+            catalog = read_po(f)
+        wanted = {"header_comment": HEADER, "fuzzy": False, "project": "Backpropagation and Gradient Descent, Executed", "version": "",
+                  "copyright_holder": "The bpkit authors", "last_translator": "The bpkit authors",
+                  "language_team": "Chinese (zh_CN), the bpkit authors"}
+        if all(getattr(catalog, key) == value for key, value in wanted.items()):
+            continue
+        for key, value in wanted.items():
+            setattr(catalog, key, value)
+        with path.open("wb") as f:
+            write_po(f, catalog, width=0, omit_header=False)
+        changed += 1
+    return changed
+
+
 def _qualify_all() -> int:
     from babel.messages.pofile import read_po, write_po
 
@@ -310,7 +341,7 @@ def update() -> None:
     intl = Path(python).with_name("sphinx-intl")
     subprocess.run([str(intl), "update", "-p", str(out / "_build" / "gettext"), "-l", "zh_CN",
                     "-d", str(ROOT / "locales"), "-w", "0", "--no-obsolete"], check=True, cwd=ROOT)
-    print(f"qualified glue keys in {_qualify_all()} translations")
+    print(f"qualified glue keys in {_qualify_all()} translations; tidied {tidy_headers()} headers")
 
 
 def main(argv: list[str] | None = None) -> int:
