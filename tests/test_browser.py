@@ -247,7 +247,7 @@ def test_page_as_a_reader_sees_it(browser: object, server: str, measured: dict, 
 
 @pytest.mark.parametrize(("path", "least"), [
     ("search.html?q=backpropagation", 2),
-    ("zh/search.html?q=反向传播", 3),  # the Chinese edition's search (its words: site_i18n.ChineseSearch)
+    ("zh/search.html?q=反向传播", 3),  # the Chinese edition's search (its words: book/_ext/site_zh_search.py)
 ])
 def test_search_finds_backpropagation_offline(browser: object, server: str, path: str, least: int) -> None:
     page, seen = _open(browser, server, path)

@@ -17,8 +17,9 @@ transform, so that it is neither extracted into the catalogues nor replaced):
 - the glossary's English terms: each entry keeps its anchor (``term-backpropagation``) in both
   editions, and its definition, which starts with the Chinese name, is translated.
 
-Alt texts of notebook figures are set by myst-nb after Sphinx's own i18n steps, so this module
-extracts them (it gives them the id the gettext builder needs) and translates them itself.
+Alt texts of notebook figures: the gettext builder gets myst-nb's choice of outputs (it has none of
+its own, and dropped every figure), and an alt text Sphinx's ``Locale`` does not replace is
+translated here. The Chinese search: site_zh_search.
 
 Every page links to the other edition's page: ``zh/<page>.html`` from the English edition,
 ``../<page>.html`` from the Chinese one (the Chinese edition is built into ``zh/`` of the same site,
@@ -29,15 +30,12 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from uuid import uuid4
 
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
-from sphinx.errors import ExtensionError
 from sphinx.locale import init as init_locale
-from sphinx.search.zh import JIEBA, SearchChinese
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 from sphinx.util.i18n import docname_to_domain
@@ -55,8 +53,6 @@ logger = logging.getLogger(__name__)
 _TEMPLATES = Path(__file__).with_name("templates")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
-if JIEBA:
-    import jieba
 
 
 def edition(config: Config) -> str:
@@ -111,19 +107,6 @@ class KeepOriginal(SphinxTransform):
 
 def _figure_images(document: nodes.document) -> list[nodes.image]:
     return [img for img in document.findall(nodes.image) if img.get("alt")]
-
-
-class AltTextIds(SphinxTransform):
-    """Give alt-text images the id the gettext builder needs to extract them (after UIDs, 880)."""
-
-    default_priority = 881
-
-    def apply(self, **kwargs: object) -> None:
-        if not self.env.versioning_condition:
-            return
-        for image in _figure_images(self.document):
-            if not hasattr(image, "uid"):
-                image.uid = uuid4().hex  # type: ignore[attr-defined]
 
 
 def _translations(transform: SphinxTransform) -> dict[str, str]:
@@ -323,43 +306,9 @@ def _gettext_outputs(app: Sphinx, config: Config) -> None:
     ]
 
 
-class ChineseSearch(SearchChinese):
-    """Sphinx's Chinese search words, with the glossary's terms as words and a faster index.
-
-    jieba splits Chinese text into words for the search index; it does not know this book's terms,
-    and would index 反向传播 only as 反向 and 传播, so that a search for 反向传播 found nothing. Every
-    Chinese name in the glossary becomes one of its words. Sphinx 7.4 also keeps the Latin words it
-    has seen in a list and searches that list for every word it indexes, which took 47 s of a
-    one-minute build; a set gives the same answers.
-    """
-
-    def init(self, options: dict[str, str]) -> None:
-        if not JIEBA:
-            raise ExtensionError("site_i18n: the Chinese edition's search needs jieba (pip install -r requirements.txt)")
-        super().init(options)
-        self.latin_terms = set()  # type: ignore[assignment]
-        from glossary_data import chinese_names, glossary_rows
-
-        for _, chinese in glossary_rows():
-            for name in chinese_names(chinese):
-                if _CJK.search(name):
-                    jieba.add_word(name)
-
-    def stem(self, word: str) -> str:
-        """Chinese words as they are (the English stemmer only slowed them down); Latin as Sphinx does."""
-        return word if _CJK.search(word) else super().stem(word)
-
-    def split(self, input: str) -> list[str]:
-        chinese = list(jieba.cut_for_search(input))
-        latin = [term.strip() for term in self.latin1_letters.findall(input)]
-        self.latin_terms.update(latin)  # type: ignore[attr-defined]
-        return chinese + latin
-
-
 def setup(app: Sphinx) -> dict[str, object]:
-    app.add_search_language(ChineseSearch)
+    app.setup_extension("site_zh_search")
     app.add_transform(KeepOriginal)
-    app.add_transform(AltTextIds)
     app.add_transform(ReportUntranslated)
     app.add_transform(DetachTranslations)
     app.add_transform(TranslateTocCaptions)
