@@ -268,6 +268,8 @@ def _subset_icon_fonts(outdir: Path) -> None:
         return
     used: set[str] = set()
     for page in outdir.rglob("*.html"):
+        if page.relative_to(outdir).parts[0] == "zh":
+            continue  # the Chinese edition's pages: a build of their own, perhaps being copied right now
         used.update(_ICON_CLASS.findall(page.read_text(encoding="utf-8")))
     codepoints: set[int] = set()
     for selectors, code in _ICON_RULE.findall(theme_css.read_text(encoding="utf-8")):
