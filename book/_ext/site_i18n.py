@@ -124,7 +124,18 @@ def _untranslated(node: nodes.Node, message: str) -> None:
                    message[:70], location=node, type="i18n", subtype="untranslated")
 
 
-class ReportUntranslated(SphinxTransform):
+class ChineseTransform(SphinxTransform):
+    """A step of the Chinese edition only: ``translate`` gets the page's catalogue and its record of used messages."""
+
+    def apply(self, **kwargs: object) -> None:
+        if edition(self.config) == "zh":
+            self.translate(_translations(self), _seen(self.env).setdefault(self.env.docname, set()))
+
+    def translate(self, table: dict[str, str], seen: set[str]) -> None:
+        raise NotImplementedError
+
+
+class ReportUntranslated(ChineseTransform):
     """In the Chinese edition, warn about every message its catalogue does not translate.
 
     Runs right after Sphinx's ``Locale`` (20). A message whose translation is the English text itself
@@ -135,11 +146,7 @@ class ReportUntranslated(SphinxTransform):
 
     default_priority = 21
 
-    def apply(self, **kwargs: object) -> None:
-        if edition(self.config) != "zh":
-            return
-        table = _translations(self)
-        seen = _seen(self.env).setdefault(self.env.docname, set())
+    def translate(self, table: dict[str, str], seen: set[str]) -> None:
         # A translated node keeps its English source (rawsource), which is what is extracted here.
         for node, message in extract_messages(self.document):
             if isinstance(node, nodes.image):
@@ -195,7 +202,7 @@ class DetachTranslations(SphinxTransform):
                 node._document = None  # type: ignore[attr-defined]  # its parents lead to the page
 
 
-class TranslateTocCaptions(SphinxTransform):
+class TranslateTocCaptions(ChineseTransform):
     """Translate the part captions of the table of contents (Chinese edition).
 
     sphinx-external-toc inserts the root page's toctrees (priority 100) after Sphinx's ``Locale``
@@ -205,11 +212,7 @@ class TranslateTocCaptions(SphinxTransform):
 
     default_priority = 101
 
-    def apply(self, **kwargs: object) -> None:
-        if edition(self.config) != "zh":
-            return
-        table = _translations(self)
-        seen = _seen(self.env).setdefault(self.env.docname, set())
+    def translate(self, table: dict[str, str], seen: set[str]) -> None:
         for toctree in self.document.findall(addnodes.toctree):
             caption = toctree.get("caption")
             if not caption:
@@ -221,16 +224,12 @@ class TranslateTocCaptions(SphinxTransform):
                 _untranslated(toctree, caption)
 
 
-class TranslateAltText(SphinxTransform):
+class TranslateAltText(ChineseTransform):
     """Replace each alt text by its translation in the page's catalogue (Chinese edition)."""
 
     default_priority = 882
 
-    def apply(self, **kwargs: object) -> None:
-        if edition(self.config) != "zh":
-            return
-        table = _translations(self)
-        seen = _seen(self.env).setdefault(self.env.docname, set())
+    def translate(self, table: dict[str, str], seen: set[str]) -> None:
         for image in _figure_images(self.document):
             if image["alt"] in table:
                 seen.add(image["alt"])
