@@ -38,15 +38,6 @@ def _activation(activation: object, where: str, name: str = "activation") -> Act
         raise ArgumentValueError(f"{where}: {name} {activation!r} is not an activation ({exc})") from exc
 
 
-def _all_zero(arr: Array) -> bool:
-    """``not arr.any()``: every entry is 0 (-0.0 included; NaN is not 0).
-
-    np.count_nonzero answers the same question with less overhead on small arrays, any() streams
-    faster through large ones.
-    """
-    return not (np.count_nonzero(arr) if arr.size <= 4096 else arr.any())
-
-
 #: Catalogue activations whose backward reads only z, never a = f(z) (checked by tests/test_layers.py).
 _BACKWARD_READS_ONLY_Z = frozenset({"relu", "leaky_relu", "identity"})
 
@@ -132,9 +123,7 @@ class Dense(Layer):
             check_shape(self.b, (self.n_out,), "b", self.name)
         self.dW = np.zeros_like(self.W)
         self.db: Array | None = None if self.b is None else np.zeros_like(self.b)
-        # True right after zero_grad(): dW and db hold 0, so the first backward may write its product
-        # into them instead of adding it to zeros, which saves two passes over them.
-        self._just_zeroed = True
+        self._scratch: Array | None = None  # backward's dZ^T X, before it is added into dW
 
     def forward(self, X: ArrayLike) -> Array:
         """Z = X W^T + b (N, n_out), A = f(Z); caches (X, Z, A) for backward.
@@ -182,18 +171,16 @@ class Dense(Layer):
         X, z, a = self._need_cache()
         g = self._check_grad_out(grad_out, a.shape)
         dZ = self.activation.backward(z, a, g)
-        # Right after zero_grad() the gradients are 0, and writing the product equals adding it. The
-        # check for non-zeros catches a gradient written by hand in between, which must be added to.
-        fresh = self._just_zeroed and _all_zero(self.dW) and (self.db is None or _all_zero(self.db))
-        self._just_zeroed = False
-        if fresh:
-            np.matmul(dZ.T, X, out=self.dW)
-            if self.db is not None:
-                np.add.reduce(dZ, axis=0, out=self.db)  # dZ.sum(axis=0), without the method's wrapper
-        else:
-            self.dW += dZ.T @ X
-            if self.db is not None:
-                self.db += np.add.reduce(dZ, axis=0)
+        # dW += dZ^T X through a scratch array kept between calls: no new array per step, one pass to add.
+        # (Writing into dW directly right after zero_grad() would save the add, but telling that case
+        # from a gradient written by hand in between takes a scan of dW, which costs more than the add.)
+        scratch = self._scratch
+        if scratch is None or scratch.shape != self.dW.shape:
+            scratch = self._scratch = np.empty_like(self.dW)
+        np.matmul(dZ.T, X, out=scratch)
+        self.dW += scratch
+        if self.db is not None:
+            self.db += np.add.reduce(dZ, axis=0)  # dZ.sum(axis=0), without the method's wrapper
         return dZ @ self.W if input_grad else None
 
     def backward_params(self, grad_out: ArrayLike) -> None:
@@ -219,7 +206,6 @@ class Dense(Layer):
         self.dW.fill(0.0)
         if self.db is not None:
             self.db.fill(0.0)
-        self._just_zeroed = True
 
     def kink_pattern(self) -> Array | None:
         """z > 0 of the last forward pass when f has a kink (ReLU-like), else None."""
